@@ -1,0 +1,16 @@
+/**
+ * The engine bundle: everything the kernel needs from the outside world.
+ *
+ * @packageDocumentation
+ */
+import type { FileSystem } from './file-system.js'
+import type { JsonHandler } from './json.js'
+import type { ParquetHandler } from './parquet.js'
+
+/** The handlers a connector plugs in. */
+export interface Engine {
+  readonly fileSystem: FileSystem
+  readonly parquet: ParquetHandler
+  /** Optional faster JSON parser; defaults to `JSON.parse` per line. */
+  readonly json?: JsonHandler
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup'
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli/main.ts' },
+  format: ['esm', 'cjs'],
+  dts: { entry: { index: 'src/index.ts', node: 'src/node.ts' } },
+  target: 'node20',
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  shims: false,
+})
