@@ -11,3 +11,50 @@ export type * from './engine/engine.js'
 export { defaultJsonHandler, type JsonHandler } from './engine/json.js'
 export type * from './protocol/schema-types.js'
 export * from './protocol/actions.js'
+export {
+  parseSchema,
+  parseDataType,
+  serializeSchema,
+  dataTypeToJson,
+  describeType,
+  decimalType,
+  getField,
+  partitionSchema,
+  dataSchema,
+  MAX_DECIMAL_PRECISION,
+} from './protocol/schema.js'
+export {
+  columnMappingMode,
+  physicalName,
+  fieldId,
+  toPhysicalSchema,
+  PHYSICAL_NAME_KEY,
+  COLUMN_ID_KEY,
+  PARQUET_FIELD_ID_KEY,
+  type ColumnMappingMode,
+  type PhysicalSchemaOptions,
+} from './protocol/column-mapping.js'
+export {
+  parsePartitionValue,
+  serializePartitionValue,
+  formatDecimal,
+  escapePartitionPathComponent,
+  unescapePartitionPathComponent,
+  partitionPathSegment,
+  partitionDirectory,
+  parsePartitionPathSegment,
+  HIVE_DEFAULT_PARTITION,
+  type PartitionScalar,
+  type DecimalValue,
+} from './protocol/partition-values.js'
+export { toArrowSchema, toArrowField, toArrowType, toArrowMetadata } from './protocol/arrow-types.js'
+export {
+  rowToJson,
+  vectorValueToJson,
+  arrowValueToJson,
+  arrowValueToCsv,
+  rowToCsv,
+  csvHeader,
+  jsonToCsvField,
+  type JsonValue,
+} from './protocol/value-encoding.js'
