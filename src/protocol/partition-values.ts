@@ -182,7 +182,14 @@ export function formatDecimal(unscaled: bigint, scale: number): string {
 export function serializePartitionValue(value: PartitionScalar | undefined, type: DataType): string | null {
   if (value === null || value === undefined) return null
   const fail = (): never => {
-    const shown = typeof value === 'bigint' ? `${value}n` : value instanceof Uint8Array ? `bytes(${value.length})` : JSON.stringify(value)
+    const shown =
+      typeof value === 'bigint'
+        ? `${value}n`
+        : value instanceof Uint8Array
+          ? `bytes(${value.length})`
+          : typeof value === 'object'
+            ? `decimal ${formatDecimal(value.unscaled, value.scale)}`
+            : JSON.stringify(value)
     throw new InvalidPartitionValueError(`cannot serialise ${shown} as a ${describeType(type)} partition value`)
   }
   switch (type.type) {
