@@ -126,20 +126,21 @@ const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n }
 const decimalCase = fc.integer({ min: 1, max: 38 }).chain((p) =>
   fc.tuple(fc.constant(p), fc.integer({ min: 0, max: p }), fc.bigInt({ min: -(10n ** BigInt(p)) + 1n, max: 10n ** BigInt(p) - 1n })),
 )
-const cases: fc.Arbitrary<[DataType, PartitionScalar]> = fc.oneof(
-  fc.string({ minLength: 1, unit: 'binary' }).map((v) => [T('string'), v]),
-  fc.string({ minLength: 1, unit: 'binary' }).map((v) => [T('binary'), new TextEncoder().encode(v)]),
-  fc.boolean().map((v) => [T('boolean'), v]),
-  fc.bigInt(INT64).map((v) => [T('long'), v]),
-  fc.integer().map((v) => [T('integer'), v]),
-  fc.integer({ min: -32768, max: 32767 }).map((v) => [T('short'), v]),
-  fc.integer({ min: -128, max: 127 }).map((v) => [T('byte'), v]),
-  fc.double().map((v) => [T('double'), v]),
-  fc.float().map((v) => [T('float'), v]),
-  fc.integer().map((v) => [T('date'), v]),
-  fc.bigInt(INT64).map((v) => [T('timestamp'), v]),
-  fc.bigInt(INT64).map((v) => [T('timestamp_ntz'), v]),
-  decimalCase.map(([p, s, u]) => [dec(p, s), { unscaled: u, scale: s }]),
+type Case = [DataType, PartitionScalar]
+const cases: fc.Arbitrary<Case> = fc.oneof(
+  fc.string({ minLength: 1, unit: 'binary' }).map((v): Case => [T('string'), v]),
+  fc.string({ minLength: 1, unit: 'binary' }).map((v): Case => [T('binary'), new TextEncoder().encode(v)]),
+  fc.boolean().map((v): Case => [T('boolean'), v]),
+  fc.bigInt(INT64).map((v): Case => [T('long'), v]),
+  fc.integer().map((v): Case => [T('integer'), v]),
+  fc.integer({ min: -32768, max: 32767 }).map((v): Case => [T('short'), v]),
+  fc.integer({ min: -128, max: 127 }).map((v): Case => [T('byte'), v]),
+  fc.double().map((v): Case => [T('double'), v]),
+  fc.float().map((v): Case => [T('float'), v]),
+  fc.integer().map((v): Case => [T('date'), v]),
+  fc.bigInt(INT64).map((v): Case => [T('timestamp'), v]),
+  fc.bigInt(INT64).map((v): Case => [T('timestamp_ntz'), v]),
+  decimalCase.map(([p, s, u]): Case => [dec(p, s), { unscaled: u, scale: s }]),
 )
 
 test('property: parse(serialize(v)) === v for every partitionable type', () => {
