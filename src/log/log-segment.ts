@@ -78,7 +78,7 @@ export function chooseCheckpoint(files: readonly LogFile[], max: number): Checkp
     }
     for (const [parts, set] of [...sets].sort((a, b) => b[0] - a[0])) {
       if (set.size === parts) {
-        return { version: v, files: [...set.values()].sort((a, b) => Number(a.kind.type === 'checkpoint' && a.kind.layout === 'multipart' ? a.kind.part : 0) - Number(b.kind.type === 'checkpoint' && b.kind.layout === 'multipart' ? b.kind.part : 0)) }
+        return { version: v, files: [...set.keys()].sort((a, b) => a - b).map((part) => set.get(part)!) }
       }
     }
   }
