@@ -58,3 +58,22 @@ export {
   jsonToCsvField,
   type JsonValue,
 } from './protocol/value-encoding.js'
+export { Table, type SnapshotOptions, type HistoryEntry } from './table.js'
+export { Snapshot, loadSnapshot } from './snapshot.js'
+export { Scan, projectSchema, type ScanOptions, type ScanRunOptions } from './scan/scan.js'
+export { readScanFile, type ReadScanFileOptions } from './scan/read-file.js'
+export type { ScanFile, ScanState } from './scan/scan-file.js'
+export { filterBatch } from './scan/take.js'
+export { buildLogSegment, type LogSegment, type CheckpointFiles } from './log/log-segment.js'
+export { readCommitActions } from './log/commit-read.js'
+export { commitFileName, logDir, padVersion, type LogFile, type LogFileKind } from './log/log-files.js'
+export { resolveTablePath, isAbsolutePath, type ResolvePathOptions } from './protocol/paths.js'
+export {
+  knownTableFeatures,
+  tableFeature,
+  checkReadSupported,
+  checkWriteSupported,
+  activeReaderFeatures,
+  activeWriterFeatures,
+  type TableFeature,
+} from './protocol/features.js'
