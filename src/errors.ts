@@ -188,3 +188,77 @@ export class AbortedError extends DeltaError {
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortedError('operation aborted', { cause: signal.reason })
 }
+
+/**
+ * A concurrent commit made this transaction's commit impossible (Delta's optimistic concurrency
+ * control). The subclasses name the rule that fired; `winningVersion` is the version of the
+ * commit that won the race. Re-read the table and retry the operation.
+ */
+export class ConcurrentModificationError extends DeltaError {
+  /** Version of the concurrent commit this transaction conflicts with, when known. */
+  readonly winningVersion: number | undefined
+  constructor(message: string, options: { winningVersion?: number; cause?: unknown } = {}) {
+    super('CONCURRENT_MODIFICATION', message, options)
+    this.winningVersion = options.winningVersion
+  }
+}
+
+/** A concurrent commit added files that this transaction should have read (its read predicate matches them). */
+export class ConcurrentAppendError extends ConcurrentModificationError {}
+
+/** A concurrent commit removed a file that this transaction read. */
+export class ConcurrentDeleteReadError extends ConcurrentModificationError {}
+
+/** A concurrent commit removed a file that this transaction also removes. */
+export class ConcurrentDeleteDeleteError extends ConcurrentModificationError {}
+
+/** A concurrent commit changed the table metadata (schema, partitioning, properties). */
+export class MetadataChangedError extends ConcurrentModificationError {}
+
+/** A concurrent commit changed the table protocol. */
+export class ProtocolChangedError extends ConcurrentModificationError {}
+
+/**
+ * A concurrent commit recorded an application transaction (`txn`) for an `appId` this
+ * transaction depends on, or changed a metadata domain this transaction changes; or the table
+ * already holds `appId` at a version at least as high as this transaction's (the batch was
+ * already committed: `committedAppVersion` tells which).
+ */
+export class ConcurrentTransactionError extends ConcurrentModificationError {
+  /** The application id involved, if the conflict is about a `txn` action. */
+  readonly appId: string | undefined
+  /** The metadata domain involved, if the conflict is about a `domainMetadata` action. */
+  readonly domain: string | undefined
+  /** The version the table records for `appId`, when known. */
+  readonly committedAppVersion: number | undefined
+  constructor(
+    message: string,
+    options: { winningVersion?: number; appId?: string; domain?: string; committedAppVersion?: number; cause?: unknown } = {},
+  ) {
+    super(message, options)
+    this.appId = options.appId
+    this.domain = options.domain
+    this.committedAppVersion = options.committedAppVersion
+  }
+}
+
+/**
+ * A commit could not be made for a reason other than a logical conflict: the store has no atomic
+ * put-if-absent, the retry budget ran out, or storage kept failing. Nothing was committed unless
+ * the message says otherwise.
+ */
+export class CommitFailedError extends DeltaError {
+  /** Number of put attempts made. */
+  readonly attempts: number
+  constructor(message: string, options: { attempts?: number; cause?: unknown } = {}) {
+    super('COMMIT_FAILED', message, options)
+    this.attempts = options.attempts ?? 0
+  }
+}
+
+/** A write breaks a table rule: data that does not fit the schema, a delete on an append-only table, ... */
+export class InvalidWriteError extends DeltaError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_WRITE', message, options)
+  }
+}
