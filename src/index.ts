@@ -77,3 +77,4 @@ export {
   activeWriterFeatures,
   type TableFeature,
 } from './protocol/features.js'
+export { createMemoryFileSystem, type MemoryFileSystemOptions } from './engines/memory.js'
