@@ -6,3 +6,5 @@
 export { createLocalFileSystem, type LocalFileSystemOptions } from './engines/local-fs.js'
 export { createMemoryFileSystem, type MemoryFileSystemOptions } from './engines/memory.js'
 export { toTableUrl } from './engines/table-url.js'
+export { createHyparquetHandler, type HyparquetHandlerOptions } from './engines/hyparquet/index.js'
+export { createNodeEngine, type NodeEngineOptions } from './engines/node-engine.js'

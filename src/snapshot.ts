@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { Engine } from './engine/engine.js'
-import { MissingMetadataError, MissingProtocolError, throwIfAborted } from './errors.js'
+import { InvalidLogError, MissingMetadataError, MissingProtocolError, throwIfAborted } from './errors.js'
 import { readCheckpoint } from './log/checkpoint-read.js'
 import { readLogFile } from './log/commit-read.js'
 import type { LogSegment } from './log/log-segment.js'
@@ -149,6 +149,9 @@ export async function loadSnapshot(engine: Engine, segment: LogSegment, signal?:
   if (!state.protocol) throw new MissingProtocolError(`${where}: no protocol action found in the log`)
   if (!state.metadata) throw new MissingMetadataError(`${where}: no metaData action found in the log`)
   checkReadSupported(state.protocol, where, state.metadata)
+  if (state.metadata.schemaString === '') {
+    throw new InvalidLogError(`${where}: the metaData action of version ${state.metadataVersion} has no schemaString`)
+  }
   const schema = parseSchema(state.metadata.schemaString)
   const lastCommit = segment.commits[segment.commits.length - 1]
   const commitInfo = lastCommit?.version === segment.version ? state.lastCommitInfo : undefined

@@ -300,7 +300,9 @@ export function parseMetadata(o: unknown, where: string): Metadata {
       provider: typeof format.provider === 'string' ? format.provider : 'parquet',
       options: (isObj(format.options) ? format.options : {}) as Record<string, string>,
     },
-    schemaString: str(o, 'schemaString', w),
+    // Some writers (old Spark golden tables, Databricks DLT) emitted metaData without a schema;
+    // only the winning metaData needs one, and the snapshot checks that.
+    schemaString: o.schemaString === undefined || o.schemaString === null ? '' : str(o, 'schemaString', w),
     partitionColumns: stringArray(o.partitionColumns ?? [], 'partitionColumns', w),
     createdTime: optInt(o, 'createdTime', w),
     // Writers have emitted null configuration values; they mean "not set".
