@@ -14,6 +14,7 @@ import { parsePartitionValue } from '../protocol/partition-values.js'
 import { resolveTablePath } from '../protocol/paths.js'
 import type { StructField } from '../protocol/schema-types.js'
 import { constantVector } from './constant-vector.js'
+import { deletionKeepMask, loadDeletionVector } from './deletion-vector-read.js'
 import { filterBatch } from './take.js'
 import type { ScanFile, ScanState } from './scan-file.js'
 
@@ -36,6 +37,12 @@ function relabel(data: A.Data, logical: A.DataType): A.Data {
   return data.type === logical ? data : data.clone(logical)
 }
 
+function andMasks(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length)
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! & b[i]!
+  return out
+}
+
 /** Reads one scan file; yields batches in file order with the scan's logical schema. */
 export async function* readScanFile(
   engine: Engine,
@@ -54,6 +61,9 @@ export async function* readScanFile(
     partitionValue.set(f.name, parsePartitionValue(file.partitionValues[f.name] ?? null, f.type, f.name))
   }
   const meta = { location, size: file.size, lastModified: file.modificationTime }
+  const deleted = file.deletionVector
+    ? await loadDeletionVector(engine.fileSystem, state.tableRoot, file.deletionVector, { signal, allowAbsolutePaths: state.allowAbsolutePaths })
+    : undefined
   const emit = async (physical: A.RecordBatch | undefined, numRows: number, firstRowIndex: number) => {
     let dataIndex = 0
     const columns = state.readSchema.fields.map((f: StructField, i: number) => {
@@ -63,7 +73,10 @@ export async function* readScanFile(
       return relabel(physical!.getChildAt(dataIndex++)!.data[0]!, arrowType)
     })
     let batch = new A.RecordBatch(outSchema, A.makeData({ type: new A.Struct(outSchema.fields), length: numRows, nullCount: 0, children: columns }))
-    const mask = await options.selectRows?.(batch, firstRowIndex)
+    // Deleted rows go first: the row filter then never sees them (nor their row indexes shift).
+    const dvMask = deleted && deleted.cardinality > 0 ? deletionKeepMask(deleted, firstRowIndex, numRows) : undefined
+    const userMask = await options.selectRows?.(batch, firstRowIndex)
+    const mask = dvMask && userMask ? andMasks(dvMask, userMask) : (dvMask ?? userMask)
     if (mask) batch = filterBatch(batch, mask)
     return batch
   }
