@@ -16,7 +16,7 @@ import type { ParquetBatch, ParquetReadOptions } from '../../engine/parquet.js'
 import { DeltaError, InvalidArgumentError, ParquetError, throwIfAborted } from '../../errors.js'
 import { toArrowSchema } from '../../protocol/arrow-types.js'
 import { buildField } from './assemble.js'
-import { decodeColumnChunk, type LeafChunk, type LeafDescriptor } from './column-chunk.js'
+import { decodeColumnChunk, type LeafChunk } from './column-chunk.js'
 import { levelTree, planRead, type FilePlan } from './plan.js'
 
 /** Adjacent column chunks closer than this are fetched in one request. */
@@ -146,9 +146,4 @@ async function fetchGroup(
     }),
   )
   return out
-}
-
-/** Collects the leaf descriptors of a plan (exported for the footer-free tests). */
-export function plannedLeaves(plan: FilePlan): readonly LeafDescriptor[] {
-  return [...plan.leaves.values()]
 }

@@ -69,7 +69,8 @@ function num(v: number): unknown {
 export function canon(t: DataType, data: arrow.Data, i: number): unknown {
   if (t.type === 'void') return null
   if (!data.getValid(i)) return null
-  const j = i + data.offset
+  // Arrow JS pre-slices value/offset buffers; bit-packed booleans keep the offset.
+  const j = i
   const values = data.values as ArrayLike<unknown> & { subarray?: unknown }
   switch (t.type) {
     case 'string':
@@ -91,7 +92,7 @@ export function canon(t: DataType, data: arrow.Data, i: number): unknown {
     case 'double':
       return num(values[j] as number)
     case 'boolean':
-      return ((data.values as Uint8Array)[j >> 3]! & (1 << (j & 7))) !== 0
+      return ((data.values as Uint8Array)[(i + data.offset) >> 3]! & (1 << ((i + data.offset) & 7))) !== 0
     case 'decimal':
       return decimalToString(readDecimal128(data.values as Uint32Array, j), t.scale)
     case 'struct':
