@@ -7,6 +7,11 @@
  * and the reader truncates to the descriptor's `sizeInBytes`, so {@link z85Encode} pads and
  * {@link z85Decode} takes the wanted length; for multiples of 4 both agree with strict Z85.
  *
+ * Tables written through the Rust `z85` crate use its own tail convention instead: a final block
+ * starting with k `#` characters (impossible in Z85, as 84 * 85^4 > 2^32) holds only 4 - k bytes,
+ * the big-endian value of its remaining digits. Real logs contain such inline DVs (the kernel-rs
+ * `cdf-table-with-dv` corpus), so the decoder accepts that tail too.
+ *
  * @packageDocumentation
  */
 import { DeletionVectorError } from '../errors.js'
@@ -48,15 +53,17 @@ export function z85Decode(text: string, byteLength?: number): Uint8Array {
   if (text.length % 5 !== 0) {
     throw new DeletionVectorError(`z85: expected a length that is a multiple of 5, found ${text.length} characters in '${clip(text)}'`)
   }
-  const full = (text.length / 5) * 4
+  const tailPadding = text.length === 0 ? 0 : leadingHashes(text, text.length - 5)
+  const full = (text.length / 5) * 4 - tailPadding
   const want = byteLength ?? full
   if (!Number.isInteger(want) || want < 0 || want > full || full - want > 3) {
     throw new DeletionVectorError(`z85: '${clip(text)}' decodes to ${full} bytes, cannot take ${want} of them`)
   }
-  const out = new Uint8Array(full)
+  const out = new Uint8Array((text.length / 5) * 4)
   for (let b = 0, i = 0; i < text.length; b += 4, i += 5) {
+    const skip = i === text.length - 5 ? tailPadding : 0
     let value = 0
-    for (let c = 0; c < 5; c++) {
+    for (let c = skip; c < 5; c++) {
       const code = text.charCodeAt(i + c)
       const digit = code < 128 ? DIGITS[code]! : -1
       if (digit < 0) {
@@ -64,15 +71,20 @@ export function z85Decode(text: string, byteLength?: number): Uint8Array {
       }
       value = value * 85 + digit
     }
-    if (value > 0xffffffff) {
-      throw new DeletionVectorError(`z85: block '${text.slice(i, i + 5)}' at position ${i} exceeds 32 bits`)
+    if (value >= 2 ** (8 * (4 - skip))) {
+      throw new DeletionVectorError(`z85: block '${text.slice(i, i + 5)}' at position ${i} exceeds ${8 * (4 - skip)} bits`)
     }
-    out[b] = value >>> 24
-    out[b + 1] = (value >>> 16) & 0xff
-    out[b + 2] = (value >>> 8) & 0xff
-    out[b + 3] = value & 0xff
+    // A padded tail block holds 4 - skip bytes, right-aligned in the value.
+    for (let k = 4 - skip - 1, at = b; k >= 0; k--, at++) out[at] = Math.floor(value / 2 ** (8 * k)) & 0xff
   }
-  return want === full ? out : out.subarray(0, want)
+  return out.subarray(0, want)
+}
+
+/** Number of leading '#' (1-3) marking a Rust-`z85`-style padded tail block at `at`, else 0. */
+function leadingHashes(text: string, at: number): number {
+  let k = 0
+  while (k < 3 && text[at + k] === '#') k++
+  return k
 }
 
 /** Formats 16 bytes as a canonical lower-case UUID (big-endian, as Java's UUID). */

@@ -64,10 +64,20 @@ test('lengths that are not a multiple of 4 are zero-padded and truncated back (D
   )
 })
 
+test('a final block with leading # is the Rust z85 crate tail: k hashes mean 4 - k bytes, big-endian', () => {
+  // 0*85^2 + 9*85 + 3 = 768 = 0x0300.
+  assert.deepEqual(z85Decode('HelloWorld##093'), Uint8Array.from([0x86, 0x4f, 0xd2, 0x6f, 0xb5, 0x59, 0xf7, 0x5b, 0x03, 0x00]))
+  assert.deepEqual(z85Decode('#0093'), Uint8Array.from([0x00, 0x03, 0x00]))
+  assert.deepEqual(z85Decode('###30'), Uint8Array.from([255]))
+  assert.deepEqual(z85Decode('##093', 1), Uint8Array.from([0x03]))
+})
+
 test('malformed text is a DeletionVectorError', () => {
   assert.throws(() => z85Decode('Hello'.slice(0, 4)), DeletionVectorError)
   assert.throws(() => z85Decode('Hell~'), /invalid character '~' at position 4/)
-  assert.throws(() => z85Decode('#####'), /exceeds 32 bits/)
+  assert.throws(() => z85Decode('#0000HelloWorld'), /block '#0000' at position 0 exceeds 32 bits/)
+  assert.throws(() => z85Decode('$0000'), /exceeds 32 bits/)
+  assert.throws(() => z85Decode('#####'), /exceeds 8 bits/)
   assert.throws(() => z85Decode('HelloWorld', 9), DeletionVectorError)
   assert.throws(() => z85Decode('HelloWorld', 3), DeletionVectorError)
   assert.throws(() => uuidToBytes('not-a-uuid'), DeletionVectorError)
