@@ -262,3 +262,10 @@ export class InvalidWriteError extends DeltaError {
     super('INVALID_WRITE', message, options)
   }
 }
+
+/** `createTable` found a Delta table (commits or checkpoints in `_delta_log`) at the location already. */
+export class TableExistsError extends DeltaError {
+  constructor(message: string) {
+    super('FILE_ALREADY_EXISTS', message)
+  }
+}
