@@ -48,7 +48,7 @@ const FEATURES: readonly TableFeature[] = [
   { name: 'icebergCompatV2', kind: 'writer', readSupported: true, writeSupported: false },
   { name: 'clustering', kind: 'writer', readSupported: true, writeSupported: false },
   { name: 'vacuumProtocolCheck', kind: 'readerWriter', readSupported: true, writeSupported: true },
-  { name: 'inCommitTimestamp', kind: 'writer', readSupported: true, writeSupported: false },
+  { name: 'inCommitTimestamp', kind: 'writer', readSupported: true, writeSupported: true },
   { name: 'typeWidening', kind: 'readerWriter', readSupported: false, writeSupported: false },
   { name: 'typeWidening-preview', kind: 'readerWriter', readSupported: false, writeSupported: false },
   { name: 'variantType', kind: 'readerWriter', readSupported: false, writeSupported: false },
