@@ -78,3 +78,27 @@ export {
   type TableFeature,
 } from './protocol/features.js'
 export { createMemoryFileSystem, type MemoryFileSystemOptions } from './engines/memory.js'
+export { z85Encode, z85Decode, uuidFromBytes, uuidToBytes } from './protocol/z85.js'
+export { crc32 } from './protocol/crc32.js'
+export { RoaringBitmapArray, type Container as RoaringContainer } from './protocol/roaring.js'
+export { decodeRoaringBitmapArray, encodeRoaringBitmapArray } from './protocol/roaring-codec.js'
+export {
+  dvUniqueId,
+  dvAbsolutePath,
+  dvByteRange,
+  dvOffset,
+  encodeUuidDvPath,
+  parseDvFile,
+  parseInlineDv,
+  encodeDvFile,
+  inlineDvDescriptor,
+  DV_FILE_VERSION,
+  type ParseDvFileOptions,
+  type EncodedDvEntry,
+} from './protocol/deletion-vector.js'
+export {
+  loadDeletionVector,
+  deletionKeepMask,
+  deletionVectorSelector,
+  type LoadDeletionVectorOptions,
+} from './scan/deletion-vector-read.js'
