@@ -11,15 +11,12 @@
  *
  * @packageDocumentation
  */
+import { dvUniqueId } from '../protocol/deletion-vector.js'
 import type { Action, Add, CommitInfo, DomainMetadata, Metadata, Protocol, Remove, Txn } from '../protocol/actions.js'
 
-/**
- * Reconciliation key of a file action: the path plus the DV's unique id (PROTOCOL.md: storage
- * type, path or inline data, and `@offset` when present).
- */
+/** Reconciliation key of a file action: the path plus the DV's unique id. */
 export function fileKey(path: string, dv: Add['deletionVector']): string {
-  if (!dv) return path
-  return `${path}\u0000${dv.storageType}${dv.pathOrInlineDv}${dv.offset != null ? `@${dv.offset}` : ''}`
+  return dv ? `${path}\u0000${dvUniqueId(dv)}` : path
 }
 
 /** Accumulated table state. */
