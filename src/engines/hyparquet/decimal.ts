@@ -76,3 +76,9 @@ export function decimalByteWidth(precision: number): number {
   while ((1n << BigInt(width * 8 - 1)) <= max) width++
   return width
 }
+
+/** Floor division of bigints (BigInt `/` truncates toward zero; timestamps before 1970 need the floor). */
+export function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q
+}

@@ -9,9 +9,8 @@
 import type { SchemaElement } from 'hyparquet'
 import { ParquetError } from '../../errors.js'
 import type { DataType } from '../../protocol/schema-types.js'
-import { bigEndianSigned, pow10, writeDecimal128 } from './decimal.js'
+import { bigEndianSigned, floorDiv, pow10, writeDecimal128 } from './decimal.js'
 import { decimalOf, isDate, isUnsigned, timestampUnitOf } from './logical-types.js'
-import { floorDiv } from './statistics.js'
 import type { FixedSink, ValueSink } from './value-sink.js'
 
 /** Dense non-null values of a leaf, ready to be spread over its slots. */

@@ -56,6 +56,7 @@ export async function* readParquetFile(ctx: ReadContext, file: FileMeta, options
     // An abandoned prefetch must not surface as an unhandled rejection.
     pending?.catch(() => undefined)
     const numRows = Number(metadata.row_groups[g]!.num_rows)
+    checkRequiredPresent(plan, options, numRows, file.location)
     let batch: arrow.RecordBatch
     try {
       const chunks = new Map<number, LeafChunk>()
@@ -71,6 +72,16 @@ export async function* readParquetFile(ctx: ReadContext, file: FileMeta, options
     }
     yield { batch, firstRowIndex: firstRows[g]! }
   }
+}
+
+function checkRequiredPresent(plan: FilePlan, options: ParquetReadOptions, numRows: number, location: string): void {
+  if (numRows === 0) return
+  plan.fields.forEach((p, i) => {
+    const field = options.schema.fields[i]!
+    if (p.kind === 'missing' && !field.nullable) {
+      throw new ParquetError(`parquet: expected non-nullable column ${field.name} in ${location}, found no such column`)
+    }
+  })
 }
 
 function wrap(cause: unknown, where: string): DeltaError {

@@ -6,7 +6,8 @@
  * int8/16/32 and dates → number (dates: days since the epoch); int64 → bigint; unsigned int64 →
  * bigint; float/double → number; boolean → boolean; annotated strings → string; decimals →
  * string in plain decimal notation with exactly `scale` fraction digits (e.g. "-12.30");
- * timestamps (INT64 millis/micros/nanos, INT96) → bigint microseconds since the epoch; other
+ * timestamps (INT64 millis/micros/nanos) → bigint microseconds since the epoch (INT96 bounds are
+ * dropped: that type has no defined sort order); other
  * binary → Uint8Array.
  *
  * @packageDocumentation
@@ -14,7 +15,7 @@
 import type { FileMetaData, SchemaElement } from 'hyparquet'
 import { deserializeTCompactProtocol } from 'hyparquet/src/thrift.js'
 import type { ParquetColumnStatistics, ParquetFooter, ParquetRowGroup } from '../../engine/parquet.js'
-import { bigEndianSigned, decimalToString } from './decimal.js'
+import { bigEndianSigned, decimalToString, floorDiv } from './decimal.js'
 import { decimalOf, isText, isUnsigned, timestampUnitOf } from './logical-types.js'
 
 type Thrift = { readonly [key: `field_${number}`]: unknown }
@@ -43,6 +44,8 @@ export function toParquetFooter(metadata: FileMetaData, bytes: Uint8Array): Parq
 function decodeStatistics(stats: Thrift, leaf: SchemaElement): { min?: unknown; max?: unknown; nullCount?: number } {
   // min_value / max_value (fields 6 / 5) are defined by the column's sort order; the deprecated
   // min / max (fields 2 / 1) used signed byte order, so they are trusted only for signed numbers.
+  // INT96 has no defined sort order (writers compare its little-endian bytes), so its bounds are unusable.
+  if (leaf.type === 'INT96') return nullCountOf(stats)
   const legacyOk = legacyOrderIsCorrect(leaf)
   const minBytes = (stats.field_6 ?? (legacyOk ? stats.field_2 : undefined)) as Uint8Array | undefined
   const maxBytes = (stats.field_5 ?? (legacyOk ? stats.field_1 : undefined)) as Uint8Array | undefined
@@ -51,9 +54,12 @@ function decodeStatistics(stats: Thrift, leaf: SchemaElement): { min?: unknown; 
   const max = maxBytes && decodeStatValue(maxBytes, leaf)
   if (min !== undefined) out.min = min
   if (max !== undefined) out.max = max
+  return { ...out, ...nullCountOf(stats) }
+}
+
+function nullCountOf(stats: Thrift): { nullCount?: number } {
   const nullCount = stats.field_3
-  if (typeof nullCount === 'bigint' || typeof nullCount === 'number') out.nullCount = Number(nullCount)
-  return out
+  return typeof nullCount === 'bigint' || typeof nullCount === 'number' ? { nullCount: Number(nullCount) } : {}
 }
 
 function legacyOrderIsCorrect(leaf: SchemaElement): boolean {
@@ -92,8 +98,6 @@ export function decodeStatValue(bytes: Uint8Array, leaf: SchemaElement): unknown
       if (unit === 'NANOS') return floorDiv(v, 1000n)
       return v
     }
-    case 'INT96':
-      return bytes.length === 12 ? int96ToMicros(view, 0) : undefined
     case 'FLOAT':
       return bytes.length === 4 ? view.getFloat32(0, true) : undefined
     case 'DOUBLE':
@@ -106,20 +110,4 @@ export function decodeStatValue(bytes: Uint8Array, leaf: SchemaElement): unknown
     default:
       return undefined
   }
-}
-
-/** Floor division of bigints (BigInt `/` truncates toward zero). */
-export function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b
-  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q
-}
-
-const JULIAN_EPOCH_DAY = 2440588n
-const MICROS_PER_DAY = 86400000000n
-
-/** An INT96 timestamp (8 bytes little-endian nanos of day, 4 bytes Julian day) at `offset`, as microseconds since the epoch. */
-export function int96ToMicros(view: DataView, offset: number): bigint {
-  const nanos = view.getBigInt64(offset, true)
-  const day = BigInt(view.getInt32(offset + 8, true))
-  return (day - JULIAN_EPOCH_DAY) * MICROS_PER_DAY + floorDiv(nanos, 1000n)
 }

@@ -37,10 +37,32 @@ function expr(t: DataType, e: string, depth: number): string {
   }
 }
 
-/** Rows of `path` as DuckDB reads them, canonicalised for `schema` (columns by name). */
-export async function duckRows(path: string, schema: StructType): Promise<unknown[]> {
+/** DuckDB's name for a primitive Delta type (for casts). */
+export function duckTypeName(t: DataType): string {
+  switch (t.type) {
+    case 'long': return 'BIGINT'
+    case 'integer': return 'INTEGER'
+    case 'short': return 'SMALLINT'
+    case 'byte': return 'TINYINT'
+    case 'double': return 'DOUBLE'
+    case 'float': return 'FLOAT'
+    case 'decimal': return `DECIMAL(${t.precision}, ${t.scale})`
+    case 'timestamp_ntz': return 'TIMESTAMP'
+    case 'timestamp': return 'TIMESTAMPTZ'
+    case 'date': return 'DATE'
+    case 'string': return 'VARCHAR'
+    default: throw new Error(`no cast for ${t.type}`)
+  }
+}
+
+/**
+ * Rows of `path` as DuckDB reads them, canonicalised for `schema` (columns by name). With
+ * `cast`, top-level primitive columns are first CAST to the schema's type (type widening).
+ */
+export async function duckRows(path: string, schema: StructType, cast = false): Promise<unknown[]> {
   const c = await duck()
-  const cols = schema.fields.map((f) => `${expr(f.type, q(f.name), 0)} AS ${q(f.name)}`).join(', ')
+  const col = (f: StructType['fields'][number]) => (cast ? `CAST(${q(f.name)} AS ${duckTypeName(f.type)})` : q(f.name))
+  const cols = schema.fields.map((f) => `${expr(f.type, col(f), 0)} AS ${q(f.name)}`).join(', ')
   const r = await c.runAndReadAll(`SELECT ${cols} FROM read_parquet('${path.replaceAll("'", "''")}', hive_partitioning = false)`)
   return JSON.parse(JSON.stringify(r.getRowObjectsJson())) as unknown[]
 }
