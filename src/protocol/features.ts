@@ -49,10 +49,10 @@ const FEATURES: readonly TableFeature[] = [
   { name: 'clustering', kind: 'writer', readSupported: true, writeSupported: false },
   { name: 'vacuumProtocolCheck', kind: 'readerWriter', readSupported: true, writeSupported: true },
   { name: 'inCommitTimestamp', kind: 'writer', readSupported: true, writeSupported: true },
-  { name: 'typeWidening', kind: 'readerWriter', readSupported: false, writeSupported: false },
-  { name: 'typeWidening-preview', kind: 'readerWriter', readSupported: false, writeSupported: false },
-  { name: 'variantType', kind: 'readerWriter', readSupported: false, writeSupported: false },
-  { name: 'variantType-preview', kind: 'readerWriter', readSupported: false, writeSupported: false },
+  { name: 'typeWidening', kind: 'readerWriter', readSupported: true, writeSupported: false },
+  { name: 'typeWidening-preview', kind: 'readerWriter', readSupported: true, writeSupported: false },
+  { name: 'variantType', kind: 'readerWriter', readSupported: true, writeSupported: false },
+  { name: 'variantType-preview', kind: 'readerWriter', readSupported: true, writeSupported: false },
   { name: 'allowColumnDefaults', kind: 'writer', readSupported: true, writeSupported: false },
 ]
 
