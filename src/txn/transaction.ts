@@ -11,17 +11,17 @@
  */
 import type * as A from 'apache-arrow'
 import { ConcurrentTransactionError, InvalidArgumentError, InvalidWriteError } from '../errors.js'
-import type { Action, Add, DomainMetadata, Metadata, Protocol, Remove, Txn } from '../protocol/actions.js'
-import { serializeActions } from '../protocol/actions.js'
+import type { Add, DomainMetadata, Metadata, Protocol, Remove, Txn } from '../protocol/actions.js'
 import { checkWriteSupported } from '../protocol/features.js'
 import { parseSchema, partitionSchema, serializeSchema } from '../protocol/schema.js'
 import type { StructType } from '../protocol/schema-types.js'
 import type { Snapshot } from '../snapshot.js'
-import { ENGINE_INFO, buildCommitInfo, nextInCommitTimestamp } from './commit-info.js'
-import { type CommitOutcome, type WinningCommit, commitWithRetry } from './commit.js'
-import { type ConflictScope, type IsolationLevel, checkWinningCommit } from './conflicts.js'
+import { ENGINE_INFO } from './commit-info.js'
+import { type CommitOutcome, commitWithRetry } from './commit.js'
+import type { ConflictScope, IsolationLevel } from './conflicts.js'
 import { rewriteWithout } from './delete-rows.js'
 import { checkAdd, checkUniquePaths, removeFor } from './file-actions.js'
+import { pendingCommit } from './pending-commit.js'
 import { type PartitionPredicate, partitionRowOf } from './predicate.js'
 import type { RetryPolicy } from './retry.js'
 import { requiredFeatures, upgradeProtocol } from './table-protocol.js'
@@ -87,8 +87,6 @@ function isolationOf(configuration: Readonly<Record<string, string>>, explicit: 
   throw new InvalidArgumentError(`table property delta.isolationLevel: expected Serializable or WriteSerializable, found '${v}'`)
 }
 
-const ictEnabled = (m: Metadata) => m.configuration['delta.enableInCommitTimestamps']?.toLowerCase() === 'true'
-
 /** A pending write to the table of `snapshot`. */
 export class Transaction {
   readonly snapshot: Snapshot
@@ -107,7 +105,6 @@ export class Transaction {
   #readFiles = new Set<string>()
   #operation: { name: string; parameters: Record<string, unknown> } | undefined
   #closed = false
-  #previousTimestamp: number
 
   /** Starts a transaction; throws `UnsupportedFeatureError` when this kernel may not write the table. */
   constructor(snapshot: Snapshot, options: TransactionOptions = {}) {
@@ -117,7 +114,6 @@ export class Transaction {
     this.#where = `${snapshot.tableRoot} (version ${snapshot.version})`
     checkWriteSupported(snapshot.protocol, snapshot.metadata, this.#where)
     this.txnId = crypto.randomUUID()
-    this.#previousTimestamp = snapshot.timestamp
   }
 
   /** The metadata this transaction will commit (the snapshot's, plus staged changes). */
@@ -358,53 +354,27 @@ export class Transaction {
       domains: new Set(this.#domains.keys()),
       partitionSchema: partitionSchema(snapshot.schema, snapshot.partitionColumns),
     }
-    const ict = ictEnabled(effective)
-    const enablesIct = ict && !ictEnabled(readMeta)
     const op = this.#operation ?? { name: 'WRITE', parameters: { mode: 'Append', partitionBy: JSON.stringify(effective.partitionColumns) } }
-    const encode = (version: number): Uint8Array => {
-      const now = this.#now()
-      const inCommitTimestamp = ict ? nextInCommitTimestamp(now, this.#previousTimestamp) : undefined
-      let meta = metadata
-      if (enablesIct) {
-        meta = {
-          ...effective,
-          configuration: {
-            ...effective.configuration,
-            'delta.inCommitTimestampEnablementVersion': String(version),
-            'delta.inCommitTimestampEnablementTimestamp': String(inCommitTimestamp),
-          },
-        }
-      }
-      const commitInfo = buildCommitInfo({
-        timestamp: now,
-        ...(inCommitTimestamp !== undefined ? { inCommitTimestamp } : {}),
-        operation: this.#options.operation ?? op.name,
-        operationParameters: this.#options.operationParameters ?? op.parameters,
-        readVersion: snapshot.version,
-        isolationLevel,
-        isBlindAppend,
-        engineInfo: this.#options.engineInfo ?? ENGINE_INFO,
-        txnId: this.txnId,
-        ...(this.#options.commitInfo ? { extra: this.#options.commitInfo } : {}),
-      })
-      const actions: Action[] = [{ kind: 'commitInfo', commitInfo }]
-      if (protocol) actions.push({ kind: 'protocol', protocol })
-      if (meta) actions.push({ kind: 'metaData', metaData: meta })
-      for (const d of this.#domains.values()) actions.push({ kind: 'domainMetadata', domainMetadata: d })
-      for (const t of this.#txns.values()) actions.push({ kind: 'txn', txn: t })
-      for (const r of removes) actions.push({ kind: 'remove', remove: r })
-      for (const a of this.#adds) actions.push({ kind: 'add', add: a })
-      return new TextEncoder().encode(serializeActions(actions))
-    }
-    const rebase = async (winner: WinningCommit): Promise<void> => {
-      checkWinningCommit(scope, winner.version, winner.actions, snapshot.tableRoot)
-      if (!ict) return
-      let t: unknown
-      for (const a of winner.actions) if (a.kind === 'commitInfo') t = a.commitInfo.inCommitTimestamp
-      const winnerTs = typeof t === 'number' ? t : await winner.fileTimestamp()
-      this.#previousTimestamp = Math.max(this.#previousTimestamp, winnerTs)
-    }
-    return commitWithRetry(snapshot.engine, snapshot.tableRoot, snapshot.version + 1, { txnId: this.txnId, encode, rebase }, {
+    const source = pendingCommit({
+      tableRoot: snapshot.tableRoot,
+      txnId: this.txnId,
+      readVersion: snapshot.version,
+      readMetadata: readMeta,
+      readTimestamp: snapshot.timestamp,
+      protocol,
+      metadata,
+      domains: [...this.#domains.values()],
+      txns: [...this.#txns.values()],
+      removes,
+      adds: this.#adds,
+      scope,
+      operation: this.#options.operation ?? op.name,
+      operationParameters: this.#options.operationParameters ?? op.parameters,
+      engineInfo: this.#options.engineInfo ?? ENGINE_INFO,
+      extraCommitInfo: this.#options.commitInfo,
+      now: this.#now,
+    })
+    return commitWithRetry(snapshot.engine, snapshot.tableRoot, snapshot.version + 1, source, {
       ...(this.#options.retry ? { retry: this.#options.retry } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     })
