@@ -102,3 +102,25 @@ export {
   deletionVectorSelector,
   type LoadDeletionVectorOptions,
 } from './scan/deletion-vector-read.js'
+export { createTable, type CreateTableOptions } from './txn/create-table.js'
+export {
+  Transaction,
+  startTransaction,
+  type TransactionOptions,
+  type ReadDeclaration,
+  type MetadataUpdate,
+  type DeletePredicate,
+  type DeleteResult,
+  type RowPredicate,
+} from './txn/transaction.js'
+export { commitWithRetry, type CommitOutcome, type CommitLoopOptions, type PendingCommitSource, type WinningCommit } from './txn/commit.js'
+export { DEFAULT_MAX_COMMIT_ATTEMPTS, type RetryPolicy } from './txn/retry.js'
+export { checkWinningCommit, type ConflictScope, type IsolationLevel } from './txn/conflicts.js'
+export { partitionRowOf, type PartitionPredicate, type PartitionRow } from './txn/predicate.js'
+export { writeDataFiles, type WriteDataContext, type WriteDataOptions } from './txn/write-data.js'
+export { collectStats, type CollectStatsOptions } from './txn/stats-collect.js'
+export { statsSchema, parseStatsColumns, DEFAULT_NUM_INDEXED_COLS } from './txn/stats-columns.js'
+export { truncateMinString, truncateMaxString, DEFAULT_STRING_PREFIX_LENGTH } from './txn/stats-strings.js'
+export { requiredFeatures, protocolForNewTable, protocolSupports, upgradeProtocol } from './txn/table-protocol.js'
+export { encodeRelativePath, removeFor } from './txn/file-actions.js'
+export { ENGINE_INFO, KERNEL_VERSION } from './txn/commit-info.js'
