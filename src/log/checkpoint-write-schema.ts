@@ -47,11 +47,12 @@ export function addWriteType(options: CheckpointLayoutOptions = {}): StructType 
     f('size', LONG),
     f('modificationTime', LONG),
     f('dataChange', BOOL),
-    ...(options.omitStatsJson ? [] : [f('stats', STRING)]),
     f('tags', STRING_MAP),
     f('deletionVector', DV_WRITE),
     f('baseRowId', LONG),
     f('defaultRowCommitVersion', LONG),
+    // Spark 3.x writes stats after the row-tracking fields (golden `checkpoint` table).
+    ...(options.omitStatsJson ? [] : [f('stats', STRING)]),
     ...(options.clusteringProvider ? [f('clusteringProvider', STRING)] : []),
     ...(options.partitionValuesParsed ? [f('partitionValues_parsed', options.partitionValuesParsed)] : []),
     ...(options.statsParsed ? [f('stats_parsed', options.statsParsed)] : []),

@@ -67,10 +67,14 @@ export function defaultCheckpointKind(snapshot: Pick<Snapshot, 'protocol' | 'met
   return v2 && snapshot.metadata.configuration['delta.checkpointPolicy'] !== 'classic' ? 'v2' : 'classic'
 }
 
+/**
+ * Optional columns of the `add` struct. `stats` is always written, even with
+ * `delta.checkpoint.writeStatsAsJson` = false: that property assumes `stats_parsed` replaces it,
+ * which this writer does not produce yet, and dropping both would lose data skipping.
+ */
 function layoutOf(snapshot: Snapshot): CheckpointLayoutOptions {
-  const conf = snapshot.metadata.configuration
   const clustered = (snapshot.protocol.writerFeatures ?? []).includes('clustering') || snapshot.files().some((a) => a.clusteringProvider != null)
-  return { clusteringProvider: clustered, omitStatsJson: conf['delta.checkpoint.writeStatsAsJson'] === 'false' }
+  return { clusteringProvider: clustered }
 }
 
 /** The files of a complete checkpoint of exactly `version`, if one is listed. */
