@@ -122,35 +122,37 @@ export function activeWriterFeatures(protocol: Protocol, metadata?: Metadata): s
   if (protocol.minWriterVersion >= 7) return [...(protocol.writerFeatures ?? [])]
   const out: string[] = []
   for (const f of FEATURES) {
-    if (f.legacyWriterVersion !== undefined && protocol.minWriterVersion >= f.legacyWriterVersion) {
-      // Legacy features only bind when the table actually uses them (spec: "Writer Version Requirements").
-      if (f.name === 'columnMapping') {
-        const mode = metadata?.configuration['delta.columnMapping.mode']
-        if (mode === undefined || mode === 'none') continue
-      }
-      if (f.name === 'changeDataFeed' && metadata?.configuration['delta.enableChangeDataFeed'] !== 'true') continue
-      if (f.name === 'appendOnly' && metadata?.configuration['delta.appendOnly'] !== 'true') continue
-      if (f.name === 'invariants' || f.name === 'checkConstraints' || f.name === 'generatedColumns' || f.name === 'identityColumns') {
-        if (!usesLegacyWriterFeature(f.name, metadata)) continue
-      }
-      out.push(f.name)
-    }
+    if (f.legacyWriterVersion === undefined || protocol.minWriterVersion < f.legacyWriterVersion) continue
+    // Legacy features only bind when the table actually uses them (spec: "Writer Version Requirements").
+    if (featureInUse(f.name, metadata)) out.push(f.name)
   }
   return out
 }
 
-function usesLegacyWriterFeature(name: string, metadata: Metadata | undefined): boolean {
+/**
+ * Whether a "respect X when present" writer feature has anything to respect. Spark lists such
+ * features (e.g. `invariants`) in `writerFeatures` of every upgraded table; a writer that cannot
+ * enforce them may still write while the table has no invariant, constraint, generated column...
+ */
+export function featureInUse(name: string, metadata: Metadata | undefined): boolean {
   if (!metadata) return true
   const s = metadata.schemaString
+  const conf = metadata.configuration
   switch (name) {
     case 'invariants':
       return s.includes('delta.invariants')
     case 'checkConstraints':
-      return Object.keys(metadata.configuration).some((k) => k.startsWith('delta.constraints.'))
+      return Object.keys(conf).some((k) => k.startsWith('delta.constraints.'))
     case 'generatedColumns':
       return s.includes('delta.generationExpression')
     case 'identityColumns':
       return s.includes('delta.identity.')
+    case 'changeDataFeed':
+      return conf['delta.enableChangeDataFeed'] === 'true'
+    case 'appendOnly':
+      return conf['delta.appendOnly'] === 'true'
+    case 'columnMapping':
+      return (conf['delta.columnMapping.mode'] ?? 'none') !== 'none'
     default:
       return true
   }
@@ -167,7 +169,7 @@ export function checkWriteSupported(protocol: Protocol, metadata: Metadata | und
   }
   for (const name of activeWriterFeatures(protocol, metadata)) {
     const f = BY_NAME.get(name)
-    if (!f?.writeSupported) {
+    if (!f?.writeSupported && !(f && !featureInUse(name, metadata))) {
       throw new UnsupportedFeatureError(
         name,
         `${where}: table requires writer feature '${name}', which this kernel ${f ? 'cannot write yet' : 'does not know'}`,
