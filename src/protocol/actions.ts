@@ -144,20 +144,35 @@ function fail(where: string, message: string): never {
   throw new InvalidLogError(`${where}: ${message}`)
 }
 
+/**
+ * A found value for an error message: bounded in length, and safe for hostile values (a deeply
+ * nested one makes `JSON.stringify` throw `RangeError`, a huge one would bloat the message).
+ */
+function shown(v: unknown): string {
+  let text: string | undefined
+  try {
+    text = JSON.stringify(v)
+  } catch {
+    text = undefined
+  }
+  if (text === undefined) return Array.isArray(v) ? 'a deeply nested array' : typeof v === 'object' && v !== null ? 'a deeply nested object' : String(v)
+  return text.length > 100 ? `${text.slice(0, 100)}...` : text
+}
+
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
 function str(o: Obj, key: string, where: string): string {
   const v = o[key]
-  if (typeof v !== 'string') fail(where, `field '${key}' must be a string, found ${JSON.stringify(v)}`)
+  if (typeof v !== 'string') fail(where, `field '${key}' must be a string, found ${shown(v)}`)
   return v
 }
 
 function optStr(o: Obj, key: string, where: string): string | null | undefined {
   const v = o[key]
   if (v === undefined || v === null) return v
-  if (typeof v !== 'string') fail(where, `field '${key}' must be a string, found ${JSON.stringify(v)}`)
+  if (typeof v !== 'string') fail(where, `field '${key}' must be a string, found ${shown(v)}`)
   return v
 }
 
@@ -165,7 +180,7 @@ function optStr(o: Obj, key: string, where: string): string | null | undefined {
 function int(o: Obj, key: string, where: string): number {
   const v = o[key]
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
-    fail(where, `field '${key}' must be an integer, found ${JSON.stringify(v)}`)
+    fail(where, `field '${key}' must be an integer, found ${shown(v)}`)
   }
   return v
 }
@@ -184,7 +199,7 @@ function optInt(o: Obj, key: string, where: string): number | null | undefined {
 
 function bool(o: Obj, key: string, where: string): boolean {
   const v = o[key]
-  if (typeof v !== 'boolean') fail(where, `field '${key}' must be a boolean, found ${JSON.stringify(v)}`)
+  if (typeof v !== 'boolean') fail(where, `field '${key}' must be a boolean, found ${shown(v)}`)
   return v
 }
 
@@ -195,11 +210,11 @@ function optBool(o: Obj, key: string, where: string): boolean | null | undefined
 }
 
 function stringMap(v: unknown, key: string, where: string, nullable: boolean): Record<string, string | null> {
-  if (!isObj(v)) fail(where, `field '${key}' must be an object, found ${JSON.stringify(v)}`)
+  if (!isObj(v)) fail(where, `field '${key}' must be an object, found ${shown(v)}`)
   for (const [k, x] of Object.entries(v)) {
     if (typeof x === 'string') continue
     if (x === null && nullable) continue
-    fail(where, `field '${key}.${k}' must be a string${nullable ? ' or null' : ''}, found ${JSON.stringify(x)}`)
+    fail(where, `field '${key}.${k}' must be a string${nullable ? ' or null' : ''}, found ${shown(x)}`)
   }
   return v as Record<string, string | null>
 }
@@ -212,7 +227,7 @@ function optStringMap(o: Obj, key: string, where: string): Record<string, string
 
 function stringArray(v: unknown, key: string, where: string): string[] {
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-    fail(where, `field '${key}' must be an array of strings, found ${JSON.stringify(v)}`)
+    fail(where, `field '${key}' must be an array of strings, found ${shown(v)}`)
   }
   return v as string[]
 }
@@ -361,7 +376,7 @@ function parseSidecar(o: unknown, where: string): Sidecar {
  * protocol gate has already checked.
  */
 export function parseActionLine(line: unknown, where: string): Action[] {
-  if (!isObj(line)) fail(where, `a log line must be a JSON object, found ${JSON.stringify(line)?.slice(0, 80)}`)
+  if (!isObj(line)) fail(where, `a log line must be a JSON object, found ${shown(line)}`)
   const out: Action[] = []
   for (const key in line) {
     const v = line[key]
