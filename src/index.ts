@@ -124,3 +124,16 @@ export { truncateMinString, truncateMaxString, DEFAULT_STRING_PREFIX_LENGTH } fr
 export { requiredFeatures, protocolForNewTable, protocolSupports, upgradeProtocol } from './txn/table-protocol.js'
 export { encodeRelativePath, removeFor } from './txn/file-actions.js'
 export { ENGINE_INFO, KERNEL_VERSION } from './txn/commit-info.js'
+export {
+  withFaults,
+  CrashError,
+  type Fault,
+  type FaultRule,
+  type FaultPlan,
+  type FaultController,
+  type FaultyFileSystem,
+  type FsCall,
+  type FsOperation,
+  type InjectedFault,
+  type ListLag,
+} from './engines/fault-injection.js'
