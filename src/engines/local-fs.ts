@@ -65,15 +65,22 @@ async function readRangeLocal(location: string, start: number, end: number, opts
   throwIfAborted(opts.signal)
   assertRange(location, start, end)
   const path = toPath(location)
-  const out = new Uint8Array(end - start)
   try {
     // Opening even for an empty range: a missing file must still be reported as missing.
     const handle = await open(path, 'r')
     try {
+      // Check the size before allocating: a hostile range (a DV descriptor's size or offset from
+      // the log) must not make us allocate gigabytes, or pass node a length that aborts the process.
+      const { size } = await handle.stat()
+      if (end > size) {
+        throw new StorageError(`local file system: range [${start}, ${end}) is past the end of ${location} (${size} bytes)`)
+      }
+      const out = new Uint8Array(end - start)
       let filled = 0
       while (filled < out.length) {
         throwIfAborted(opts.signal)
-        const { bytesRead } = await handle.read(out, filled, out.length - filled, start + filled)
+        // node's read takes an int32 length: read huge ranges in chunks.
+        const { bytesRead } = await handle.read(out, filled, Math.min(out.length - filled, 0x40000000), start + filled)
         if (bytesRead === 0) {
           throw new StorageError(
             `local file system: range [${start}, ${end}) is past the end of ${location} (${start + filled} bytes)`,
