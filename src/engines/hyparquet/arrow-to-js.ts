@@ -1,29 +1,19 @@
 /**
- * Arrow columns → the column values hyparquet-writer takes: typed arrays for flat non-null
- * numbers, otherwise JS arrays (bigint for int64/timestamps/decimals, Uint8Array views for
- * strings and binary, objects for structs, arrays for lists, `{key, value}` arrays for maps).
+ * Arrow values → the values hyparquet-writer's column writer takes: typed arrays for flat
+ * non-null numbers; otherwise per value bigint (int64, timestamps, decimals), number, boolean or
+ * a Uint8Array view (strings, binary). Struct/list/map readers exist for completeness (variant
+ * and whole-row conversions); the writer itself walks nesting in write-levels.ts.
  *
  * @packageDocumentation
  */
 import type * as arrow from 'apache-arrow'
 import { ParquetError } from '../../errors.js'
-import type { DataType, StructType } from '../../protocol/schema-types.js'
+import type { DataType } from '../../protocol/schema-types.js'
 import { readDecimal128 } from './decimal.js'
-import { writableFields } from './write-schema.js'
+import { VARIANT_FIELDS, writableFields } from './write-schema.js'
 
-/** Values of one top-level column spread over several Arrow chunks. */
-export function columnValues(type: DataType, chunks: readonly arrow.Data[], name: string): unknown[] | ArrayBufferView {
-  const total = chunks.reduce((n, d) => n + d.length, 0)
-  const flat = flatTypedArray(type, chunks, total)
-  if (flat) return flat
-  const out = new Array<unknown>(total)
-  let k = 0
-  for (const data of chunks) for (let i = 0; i < data.length; i++) out[k++] = toJs(type, data, i, name)
-  return out
-}
-
-/** Flat non-null numeric columns go through as one typed array (no per-value objects). */
-function flatTypedArray(type: DataType, chunks: readonly arrow.Data[], total: number): ArrayBufferView | undefined {
+/** Flat non-null numeric columns go through as one typed array (no per-value objects); else undefined. */
+export function flatTypedArray(type: DataType, chunks: readonly arrow.Data[], total: number): ArrayBufferView | undefined {
   if (chunks.some((d) => d.nullCount > 0)) return undefined
   let Ctor: (new (n: number) => Int32Array | BigInt64Array | Float32Array | Float64Array) | undefined
   switch (type.type) {
@@ -65,69 +55,86 @@ function childIndex(data: arrow.Data, name: string, position: number): number {
   return byName >= 0 ? byName : position
 }
 
-/** The writer's value for row `i` of `data` as Delta type `type`. */
-export function toJs(type: DataType, data: arrow.Data, i: number, where: string): unknown {
-  if (!data.getValid(i)) return null
+/** A reader of row `i` of `data` as the writer's value for Delta type `type`. */
+type Reader = (i: number) => unknown
+
+/**
+ * Compiles a reader for one Arrow chunk: child lookups and type dispatch happen once per chunk,
+ * not once per value (a per-value dispatch made 1M checkpoint rows take seconds longer).
+ */
+export function compileReader(type: DataType, data: arrow.Data, where: string): Reader {
+  const valid = data.nullCount > 0 ? (i: number) => data.getValid(i) : () => true
+  const nullable = (read: Reader): Reader => (data.nullCount > 0 ? (i) => (valid(i) ? read(i) : null) : read)
   // Arrow JS pre-slices value and offset buffers (index by `i`) but not bit-packed booleans
   // (index by `i + offset`); struct children are sliced like their parent, list children not.
-  const j = i
   switch (type.type) {
     case 'string':
     case 'binary': {
       const o = data.valueOffsets as Int32Array
-      return (data.values as Uint8Array).subarray(o[j]!, o[j + 1]!)
+      const v = data.values as Uint8Array
+      return nullable((i) => v.subarray(o[i]!, o[i + 1]!))
     }
     case 'long':
     case 'timestamp':
-    case 'timestamp_ntz':
-      return BigInt((data.values as BigInt64Array)[j]!)
+    case 'timestamp_ntz': {
+      const v = data.values as BigInt64Array
+      return nullable((i) => v[i]!)
+    }
     case 'integer':
     case 'short':
     case 'byte':
     case 'date':
     case 'float':
-    case 'double':
-      return Number((data.values as Int32Array)[j]!)
-    case 'boolean':
-      return ((data.values as Uint8Array)[(i + data.offset) >> 3]! & (1 << ((i + data.offset) & 7))) !== 0
-    case 'decimal':
-      return readDecimal128(data.values as Uint32Array, j)
+    case 'double': {
+      const v = data.values as Int32Array
+      return nullable((i) => v[i]!)
+    }
+    case 'boolean': {
+      const v = data.values as Uint8Array
+      const off = data.offset
+      return nullable((i) => (v[(i + off) >> 3]! & (1 << ((i + off) & 7))) !== 0)
+    }
+    case 'decimal': {
+      const v = data.values as Uint32Array
+      return nullable((i) => readDecimal128(v, i))
+    }
     case 'void':
-      return null
+      return () => null
     case 'variant':
-      return {
-        metadata: toJs({ type: 'binary' }, data.children[childIndex(data, 'metadata', 0)]!, j, where),
-        value: toJs({ type: 'binary' }, data.children[childIndex(data, 'value', 1)]!, j, where),
-      }
-    case 'struct':
-      return structToJs(type, data, j, where)
+    case 'struct': {
+      const fields = type.type === 'struct' ? writableFields(type) : VARIANT_FIELDS
+      const all = type.type === 'struct' ? type.fields : VARIANT_FIELDS
+      const readers = fields.map((f) => {
+        const child = data.children[childIndex(data, f.name, all.indexOf(f))]
+        if (!child) throw new ParquetError(`parquet: struct column ${where} has no child for field ${f.name}`)
+        return [f.name, compileReader(f.type, child, `${where}.${f.name}`)] as const
+      })
+      return nullable((i) => {
+        const out: Record<string, unknown> = {}
+        for (const [name, read] of readers) out[name] = read(i)
+        return out
+      })
+    }
     case 'array':
     case 'map': {
       const o = data.valueOffsets as Int32Array
       const child = data.children[0]
       if (!child) throw new ParquetError(`parquet: ${type.type} column ${where} has no child data`)
-      const out: unknown[] = []
-      for (let k = o[j]!; k < o[j + 1]!; k++) {
-        if (type.type === 'array') out.push(toJs(type.elementType, child, k, where))
-        else {
-          out.push({
-            key: toJs(type.keyType, child.children[0]!, k, where),
-            value: toJs(type.valueType, child.children[1]!, k, where),
-          })
-        }
+      if (type.type === 'array') {
+        const element = compileReader(type.elementType, child, where)
+        return nullable((i) => {
+          const out: unknown[] = []
+          for (let k = o[i]!; k < o[i + 1]!; k++) out.push(element(k))
+          return out
+        })
       }
-      return out
+      const key = compileReader(type.keyType, child.children[0]!, `${where}.key`)
+      const value = compileReader(type.valueType, child.children[1]!, `${where}.value`)
+      return nullable((i) => {
+        const out: { key: unknown; value: unknown }[] = []
+        for (let k = o[i]!; k < o[i + 1]!; k++) out.push({ key: key(k), value: value(k) })
+        return out
+      })
     }
   }
-}
-
-function structToJs(type: StructType, data: arrow.Data, j: number, where: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  writableFields(type).forEach((f) => {
-    const position = type.fields.indexOf(f)
-    const child = data.children[childIndex(data, f.name, position)]
-    if (!child) throw new ParquetError(`parquet: struct column ${where} has no child for field ${f.name}`)
-    out[f.name] = toJs(f.type, child, j, `${where}.${f.name}`)
-  })
-  return out
 }

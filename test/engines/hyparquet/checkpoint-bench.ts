@@ -58,3 +58,19 @@ for (let run = 0; run < 3; run++) {
   const s = (performance.now() - t0) / 1000
   console.log(`run ${run}: ${n} rows in ${s.toFixed(2)} s = ${Math.round(n / s).toLocaleString()} rows/s (${(meta.size / 1e6).toFixed(1)} MB)`)
 }
+
+// The same rows written by this engine (hyparquet-writer), then read back.
+const batches = []
+for await (const { batch } of handler.read(meta, { schema })) batches.push(batch)
+const written = `/tmp/hpq/checkpoint-${rows}-hyparquet-writer.parquet`
+let t0 = performance.now()
+await handler.write(fileUrl(written), batches, { schema, rowGroupSize: 1_000_000 })
+console.log(`write: ${rows} rows in ${((performance.now() - t0) / 1000).toFixed(2)} s`)
+const wmeta = await fs.head(fileUrl(written))
+for (let run = 0; run < 2; run++) {
+  t0 = performance.now()
+  let n = 0
+  for await (const { batch } of handler.read(wmeta, { schema })) n += batch.numRows
+  const s = (performance.now() - t0) / 1000
+  console.log(`read hyparquet-writer file, run ${run}: ${n} rows in ${s.toFixed(2)} s = ${Math.round(n / s).toLocaleString()} rows/s (${(wmeta.size / 1e6).toFixed(1)} MB)`)
+}

@@ -150,3 +150,33 @@ test('zstd writes are refused with a typed error', async () => {
     code: 'UNSUPPORTED_FEATURE',
   })
 })
+
+test('corpus files (data, checkpoints) survive read → write → DuckDB read unchanged', async () => {
+  const { readdirSync, statSync } = await import('node:fs')
+  const { duckSchema } = await import('./duckdb-oracle.js')
+  const walk = (d: string, out: string[] = []): string[] => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n)
+      if (statSync(p).isDirectory()) walk(p, out)
+      else if (n.endsWith('.parquet') && statSync(p).size < 2_000_000) out.push(p)
+    }
+    return out
+  }
+  const all = ['golden', 'kernel-rs', 'delta-rs'].flatMap((d) => walk(join('/work/shared/corpora', d))).sort()
+  const sample = all.filter((p, i) => i % (p.includes('checkpoint') ? 5 : 25) === 0)
+  const fs = testFileSystem()
+  const handler = createHyparquetHandler(fs)
+  let n = 0
+  for (const [k, path] of sample.entries()) {
+    const schema = await duckSchema(path).catch(() => undefined)
+    if (!schema || schema.fields.length === 0) continue
+    const batches = await readAll(handler, path, schema)
+    const out = join(dir, `corpus-${k}.parquet`)
+    // Several row groups per file, so row-group boundaries inside nested data are exercised.
+    const rows = batches.reduce((t, b) => t + b.numRows, 0)
+    await handler.write(fileUrl(out), batches, { schema, rowGroupSize: Math.max(7, Math.ceil(rows / 3)) })
+    assert.deepStrictEqual(await duckRows(out, schema), await duckRows(path, schema), path)
+    n++
+  }
+  assert.ok(n > 30, `only ${n} files`)
+})
