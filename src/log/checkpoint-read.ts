@@ -7,7 +7,7 @@
  */
 import type { RecordBatch, Vector } from 'apache-arrow'
 import type { Engine } from '../engine/engine.js'
-import { AbortedError, CorruptCheckpointError, DeltaError, throwIfAborted } from '../errors.js'
+import { AbortedError, CorruptCheckpointError, DeltaError, InvalidPathError, throwIfAborted } from '../errors.js'
 import { type Action, parseActionLine } from '../protocol/actions.js'
 import { CHECKPOINT_READ_SCHEMA, SIDECAR_READ_SCHEMA } from './checkpoint-schema.js'
 import { readLogFile } from './commit-read.js'
@@ -125,9 +125,15 @@ export async function* readCheckpoint(
   const dir = `${logDir(tableRoot)}_sidecars/`
   for (const s of sidecars) {
     // Sidecars live in _delta_log/_sidecars; the spec encourages storing only the file name.
-    const location = /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s.path) ? s.path : new URL(s.path, dir).href
-    if (!location.startsWith(dir)) {
-      throw new CorruptCheckpointError(`sidecar path '${s.path}' is outside ${dir}`)
+    // Absolute paths are normalised too, so `_sidecars/../../x` cannot pass the prefix check.
+    let location: string
+    try {
+      location = new URL(s.path, dir).href
+    } catch {
+      throw new InvalidPathError(`checkpoint ${checkpoint.version}: invalid sidecar path '${s.path}'`)
+    }
+    if (!location.startsWith(dir) || location.length === dir.length) {
+      throw new InvalidPathError(`checkpoint ${checkpoint.version}: sidecar path '${s.path}' is outside ${dir}`)
     }
     let meta: FileMeta
     try {
