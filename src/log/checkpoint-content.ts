@@ -43,10 +43,19 @@ export function checkpointProtocol(p: Protocol): Protocol {
   }
 }
 
-/** A tombstone as a checkpoint stores it: no `stats` and no `tags` (only vacuum reads it). */
+/**
+ * A tombstone as a checkpoint stores it: no `stats` and no `tags` (only vacuum reads it), and
+ * `dataChange` false, as Spark and delta-rs write every checkpointed file action: a checkpoint
+ * is state, not a change.
+ */
 export function checkpointRemove(r: Remove): Remove {
   const { stats: _stats, tags: _tags, ...rest } = r
-  return rest
+  return { ...rest, dataChange: false }
+}
+
+/** An `add` as a checkpoint stores it: unchanged but for `dataChange` false (see above). */
+export function checkpointAdd(a: Add): Add {
+  return a.dataChange ? { ...a, dataChange: false } : a
 }
 
 /**
@@ -70,7 +79,7 @@ export function checkpointContent(source: CheckpointSource, now: number): Checkp
     metadata: source.metadata,
     txns,
     domains: source.domainMetadataEntries().filter((d) => !d.removed),
-    adds: source.files(),
+    adds: source.files().map(checkpointAdd),
     removes: source.tombstones().filter((r) => tombstoneLive(r, now, retention)).map(checkpointRemove),
   }
 }

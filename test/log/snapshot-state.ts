@@ -29,7 +29,9 @@ function dv(d: DeletionVectorDescriptor | null | undefined) {
 
 /**
  * The fields of an `add` a checkpoint must keep. `tags` are left out: replay does not read them
- * back from checkpoints (by design), so they are checked in the Parquet itself instead.
+ * back from checkpoints (by design), so they are checked in the Parquet itself instead. So is
+ * `dataChange`: checkpoints store state, and writers set it false there (checked against Spark's
+ * own checkpoints in checkpoint-parquet.test.ts).
  */
 export function addState(a: Add): string {
   return JSON.stringify(
@@ -38,7 +40,6 @@ export function addState(a: Add): string {
       partitionValues: a.partitionValues,
       size: a.size,
       modificationTime: a.modificationTime,
-      dataChange: a.dataChange,
       stats: a.stats,
       deletionVector: dv(a.deletionVector),
       baseRowId: a.baseRowId,
@@ -48,13 +49,12 @@ export function addState(a: Add): string {
   )
 }
 
-/** The fields of a tombstone a checkpoint must keep (the spec drops `stats` and `tags`). */
+/** The fields of a tombstone a checkpoint must keep (the spec drops `stats` and `tags`; `dataChange` as above). */
 export function removeState(r: Remove): string {
   return JSON.stringify(
     canon({
       path: r.path,
       deletionTimestamp: r.deletionTimestamp,
-      dataChange: r.dataChange,
       extendedFileMetadata: r.extendedFileMetadata,
       partitionValues: r.partitionValues,
       size: r.size,
