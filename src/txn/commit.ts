@@ -19,6 +19,7 @@
  *
  * @packageDocumentation
  */
+import { type CommitCoordinator, resolveCommitPut } from '../engine/commit-coordinator.js'
 import type { Engine } from '../engine/engine.js'
 import { CommitFailedError, StorageError, VersionNotFoundError, throwIfAborted } from '../errors.js'
 import { readCommitActions } from '../log/commit-read.js'
@@ -58,6 +59,8 @@ export interface CommitOutcome {
 export interface CommitLoopOptions {
   readonly retry?: RetryPolicy
   readonly signal?: AbortSignal
+  /** Commits go through this (else `engine.commitCoordinator`, else put-if-absent): see `engine/commit-coordinator.ts`. */
+  readonly commitCoordinator?: CommitCoordinator
 }
 
 function txnIdOf(actions: readonly Action[]): unknown {
@@ -77,12 +80,11 @@ export async function commitWithRetry(
   options: CommitLoopOptions = {},
 ): Promise<CommitOutcome> {
   const { signal } = options
-  const fs = engine.fileSystem
-  if (!fs.capabilities.atomicPutIfAbsent) {
-    throw new CommitFailedError(
-      `${tableRoot}: the storage engine has no atomic put-if-absent (capabilities.atomicPutIfAbsent is false); committing through it could silently overwrite a concurrent commit`,
-    )
-  }
+  // --- Commit-point gate (object-store engines' hook, see engine/commit-coordinator.ts): a
+  // coordinator if one is plugged in; else refuse stores without atomic put-if-absent, and probe
+  // once those whose conditional writes depend on the server (S3) before trusting them.
+  const commitPut = await resolveCommitPut(engine, tableRoot, { coordinator: options.commitCoordinator, signal })
+  // --- end of gate
   const policy = resolveRetryPolicy(options.retry)
   const dir = logDir(tableRoot)
   let version = firstVersion
@@ -97,7 +99,7 @@ export async function commitWithRetry(
       const bytes = source.encode(version)
       let status: 'created' | 'exists'
       try {
-        status = (await fs.putIfAbsent(location, bytes, { signal })).status
+        status = await commitPut(location, version, bytes)
       } catch (e) {
         if (e instanceof StorageError) putOutcomeUnknown = true
         throw e
