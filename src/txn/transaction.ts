@@ -18,6 +18,8 @@ import type { StructType } from '../protocol/schema-types.js'
 import type { Snapshot } from '../snapshot.js'
 import { ENGINE_INFO } from './commit-info.js'
 import { type CommitOutcome, commitWithRetry } from './commit.js'
+import { maybeCheckpoint } from '../log/checkpoint-hook.js'
+import { Table } from '../table.js'
 import type { ConflictScope, IsolationLevel } from './conflicts.js'
 import { rewriteWithout } from './delete-rows.js'
 import { checkAdd, checkUniquePaths, removeFor } from './file-actions.js'
@@ -374,10 +376,13 @@ export class Transaction {
       extraCommitInfo: this.#options.commitInfo,
       now: this.#now,
     })
-    return commitWithRetry(snapshot.engine, snapshot.tableRoot, snapshot.version + 1, source, {
+    const outcome = await commitWithRetry(snapshot.engine, snapshot.tableRoot, snapshot.version + 1, source, {
       ...(this.#options.retry ? { retry: this.#options.retry } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     })
+    // Post-commit hook: checkpoints every delta.checkpointInterval versions; never throws.
+    await maybeCheckpoint(Table.open(snapshot.tableRoot, snapshot.engine), outcome.version, { metadata: effective, signal: options.signal })
+    return outcome
   }
 }
 
