@@ -63,8 +63,10 @@ type Reader = (i: number) => unknown
  * not once per value (a per-value dispatch made 1M checkpoint rows take seconds longer).
  */
 export function compileReader(type: DataType, data: arrow.Data, where: string): Reader {
-  const valid = data.nullCount > 0 ? (i: number) => data.getValid(i) : () => true
-  const nullable = (read: Reader): Reader => (data.nullCount > 0 ? (i) => (valid(i) ? read(i) : null) : read)
+  const bitmap = data.nullCount > 0 ? (data.nullBitmap as Uint8Array) : null
+  const offset = data.offset
+  const nullable = (read: Reader): Reader =>
+    bitmap ? (i) => (bitmap[(i + offset) >> 3]! & (1 << ((i + offset) & 7)) ? read(i) : null) : read
   // Arrow JS pre-slices value and offset buffers (index by `i`) but not bit-packed booleans
   // (index by `i + offset`); struct children are sliced like their parent, list children not.
   switch (type.type) {

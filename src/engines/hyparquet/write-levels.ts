@@ -61,15 +61,22 @@ export function leafPageData(leaf: WriteLeaf, column: ColumnChunks, start: numbe
     const leafStep = steps[steps.length - 1]!
     if (leafStep.kind !== 'leaf') throw new ParquetError(`parquet: bad write plan for ${where}`)
     const read = compileReader(leafStep.type, datas[datas.length - 1]!, where)
+    // Per-step buffers hoisted out of the per-value walk (Arrow's nullCount getter is not free).
+    const bitmaps = datas.map((d) => (d.nullCount > 0 ? (d.nullBitmap as Uint8Array) : null))
+    const bitOffsets = datas.map((d) => d.offset)
+    const offsets = datas.map((d) => d.valueOffsets as Int32Array | undefined)
     const visit = (si: number, i: number, def: number, rep: number): void => {
       const step = steps[si]!
-      const data = datas[si]!
-      if (data.nullCount > 0 && !data.getValid(i)) {
-        if (!step.nullable) throw new ParquetError(`parquet: null in non-nullable column ${where}`)
-        definitionLevels.push(def)
-        repetitionLevels.push(rep)
-        values.push(null)
-        return
+      const bitmap = bitmaps[si]
+      if (bitmap) {
+        const b = i + bitOffsets[si]!
+        if (!(bitmap[b >> 3]! & (1 << (b & 7)))) {
+          if (!step.nullable) throw new ParquetError(`parquet: null in non-nullable column ${where}`)
+          definitionLevels.push(def)
+          repetitionLevels.push(rep)
+          values.push(null)
+          return
+        }
       }
       const d = step.nullable ? def + 1 : def
       switch (step.kind) {
@@ -83,7 +90,7 @@ export function leafPageData(leaf: WriteLeaf, column: ColumnChunks, start: numbe
           return
         case 'list':
         case 'map': {
-          const o = data.valueOffsets as Int32Array
+          const o = offsets[si]!
           const first = o[i]!
           const last = o[i + 1]!
           if (first === last) {

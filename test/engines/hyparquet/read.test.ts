@@ -285,3 +285,14 @@ test('footer: one read from the end (two when the footer exceeds 512 KB), cached
     assert.equal(fs.ranges.length, 1, 'the read fetches the one column chunk only')
   }
 })
+
+test('an aborted signal stops footer reads and reads with AbortedError', async () => {
+  const fs = testFileSystem()
+  const handler = createHyparquetHandler(fs)
+  const meta = await fs.head(fileUrl(join(dir, 'g-src.parquet')))
+  const signal = AbortSignal.abort()
+  await assert.rejects(handler.readFooter({ ...meta, lastModified: -1 }, { signal }), { code: 'ABORTED' })
+  await assert.rejects(async () => {
+    for await (const _ of handler.read({ ...meta, lastModified: -2 }, { schema: struct(f('i', { type: 'long' })), signal })) void _
+  }, { code: 'ABORTED' })
+})
