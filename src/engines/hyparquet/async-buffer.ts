@@ -1,6 +1,8 @@
 /**
  * hyparquet's byte-source abstraction over the engine's {@link FileSystem}: every `slice` is one
  * `readRange` call, so the I/O budget of a read is visible in the file system's request log.
+ * The handler itself plans its ranged reads directly (footer.ts, read.ts); this adapter is for
+ * callers that want hyparquet's own APIs (e.g. `parquetMetadataAsync`) over a FileSystem.
  *
  * @packageDocumentation
  */

@@ -53,10 +53,15 @@ const schema: StructType = {
 }
 for (let run = 0; run < 3; run++) {
   const t0 = performance.now()
+  const c0 = process.cpuUsage()
   let n = 0
   for await (const { batch } of handler.read(meta, { schema })) n += batch.numRows
   const s = (performance.now() - t0) / 1000
-  console.log(`run ${run}: ${n} rows in ${s.toFixed(2)} s = ${Math.round(n / s).toLocaleString()} rows/s (${(meta.size / 1e6).toFixed(1)} MB)`)
+  const cpu = process.cpuUsage(c0)
+  console.log(
+    `run ${run}: ${n} rows in ${s.toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU = ` +
+      `${Math.round(n / s).toLocaleString()} rows/s (${(meta.size / 1e6).toFixed(1)} MB)`,
+  )
 }
 
 // The same rows written by this engine (hyparquet-writer), then read back.
