@@ -49,31 +49,47 @@ async function listLogFiles(engine: Engine, tableRoot: string, signal?: AbortSig
   return out.sort((a, b) => a.version - b.version)
 }
 
+/** The in-commit timestamp of a commit file, if it has one. */
+async function ictOf(engine: Engine, commit: LogFile, signal?: AbortSignal): Promise<number | undefined> {
+  const info = (await readLogFile(engine, commit.location, signal)).find((a) => a.kind === 'commitInfo')
+  const ict = info?.kind === 'commitInfo' ? info.commitInfo.inCommitTimestamp : undefined
+  return typeof ict === 'number' ? ict : undefined
+}
+
 /**
- * Commit timestamps: in-commit timestamps where the table has them (from the enablement version
- * on), else file modification times made monotonic, so a clock skew cannot make an older commit
- * look newer than the cutoff while a later one looks older.
+ * The newest commit whose timestamp is at or before `cutoff`. Timestamps are in-commit
+ * timestamps from the enablement version on (monotonic by the spec, so a binary search reads
+ * O(log n) commits), and file modification times before it, made monotonic so clock skew cannot
+ * make an older commit look newer than the cutoff while a later one looks older.
  */
-async function commitTimes(
+async function cutoffCommit(
   engine: Engine,
   commits: readonly LogFile[],
+  cutoff: number,
   ictFrom: number | undefined,
   signal?: AbortSignal,
-): Promise<Map<number, number>> {
-  const times = new Map<number, number>()
+): Promise<number | undefined> {
+  const ict = ictFrom === undefined ? [] : commits.filter((c) => c.version >= ictFrom)
+  if (ict.length > 0 && ((await ictOf(engine, ict[0]!, signal)) ?? Infinity) <= cutoff) {
+    let lo = 0
+    let hi = ict.length - 1
+    while (lo < hi) {
+      throwIfAborted(signal)
+      const mid = (lo + hi + 1) >> 1
+      if (((await ictOf(engine, ict[mid]!, signal)) ?? Infinity) <= cutoff) lo = mid
+      else hi = mid - 1
+    }
+    return ict[lo]!.version
+  }
+  let found: number | undefined
   let prev = -Infinity
   for (const c of commits) {
-    let t = Math.max(c.lastModified, prev + 1)
-    if (ictFrom !== undefined && c.version >= ictFrom) {
-      throwIfAborted(signal)
-      const info = (await readLogFile(engine, c.location, signal)).find((a) => a.kind === 'commitInfo')
-      const ict = info?.kind === 'commitInfo' ? info.commitInfo.inCommitTimestamp : undefined
-      if (typeof ict === 'number') t = ict
-    }
-    times.set(c.version, t)
-    prev = t
+    if (ictFrom !== undefined && c.version >= ictFrom) break
+    prev = Math.max(c.lastModified, prev + 1)
+    if (prev > cutoff) break
+    found = c.version
   }
-  return times
+  return found
 }
 
 /**
@@ -92,14 +108,10 @@ export async function cleanupLog(table: Table, options: CleanupOptions = {}): Pr
   const commits = files.filter((f) => f.kind.type === 'commit')
   const conf = snapshot.metadata.configuration
   const ictFrom = conf['delta.enableInCommitTimestamps'] === 'true' ? Number(conf['delta.inCommitTimestampEnablementVersion'] ?? 0) : undefined
-  // Only commits old enough can be the cutoff; reading ICTs of the rest would be wasted.
-  const candidates = commits.filter((c) => c.lastModified <= cutoffTimestamp || (ictFrom !== undefined && c.version >= ictFrom))
-  const times = await commitTimes(engine, candidates, ictFrom, signal)
-  let cutoffCommit: number | undefined
-  for (const c of candidates) if (times.get(c.version)! <= cutoffTimestamp) cutoffCommit = c.version
+  const cutoffVersion = await cutoffCommit(engine, commits, cutoffTimestamp, ictFrom, signal)
   const none: CleanupResult = { cutoffTimestamp, checkpointVersion: undefined, deleted: [] }
-  if (cutoffCommit === undefined) return none
-  const cp = chooseCheckpoint(files, cutoffCommit)
+  if (cutoffVersion === undefined) return none
+  const cp = chooseCheckpoint(files, cutoffVersion)
   if (!cp) return none
   // Everything older is about to depend on this checkpoint: prove it reads before deleting.
   await table.snapshot({ version: cp.version, signal })
