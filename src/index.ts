@@ -137,3 +137,5 @@ export {
   type InjectedFault,
   type ListLag,
 } from './engines/fault-injection.js'
+export { DEFAULT_LOG_LIMITS, resolveLogLimits, type LogLimits } from './engine/limits.js'
+export type { ParseLinesOptions } from './engine/json.js'

@@ -112,7 +112,7 @@ async function* readCommitsInOrder(engine: Engine, segment: LogSegment, signal?:
   let next = 0
   const fill = () => {
     while (next < commits.length && pending.length < COMMIT_PREFETCH) {
-      const p = readLogFile(engine, commits[next]!.location, signal)
+      const p = readLogFile(engine, commits[next]!.location, signal, commits[next]!.size)
       p.catch(() => {}) // observed when awaited; avoid unhandled rejections for read-ahead
       pending.push(p)
       next++

@@ -96,7 +96,7 @@ export class Table {
 
   /** Reads the commitInfo of one commit file, if it has one. */
   private async commitInfoOf(file: LogFile, signal?: AbortSignal): Promise<CommitInfo | undefined> {
-    const actions = await readLogFile(this.engine, file.location, signal)
+    const actions = await readLogFile(this.engine, file.location, signal, file.size)
     for (const a of actions) if (a.kind === 'commitInfo') return a.commitInfo
     return undefined
   }

@@ -4,22 +4,48 @@
  *
  * @packageDocumentation
  */
-import { InvalidLogError } from '../errors.js'
+import { InvalidLogError, LimitExceededError } from '../errors.js'
+
+/** Options of {@link JsonHandler.parseLines}. */
+export interface ParseLinesOptions {
+  /**
+   * A line longer than this many bytes (newline excluded) MUST raise `LimitExceededError` before
+   * it is decoded or parsed, so one hostile line cannot exhaust memory.
+   */
+  readonly maxLineBytes?: number
+}
 
 /** Parses newline-delimited JSON. */
 export interface JsonHandler {
   /**
    * Parses every non-empty line of `data` into a value, in order. Throws `InvalidLogError`
-   * naming `location` and the line number on malformed input.
+   * naming `location` and the line number on malformed input, `LimitExceededError` for a line
+   * over `options.maxLineBytes`.
    */
-  parseLines(data: Uint8Array, location: string): unknown[]
+  parseLines(data: Uint8Array, location: string, options?: ParseLinesOptions): unknown[]
+}
+
+/** Throws `LimitExceededError` if a line of `data` is longer than `max` bytes. One memchr-speed pass. */
+export function checkLineLengths(data: Uint8Array, location: string, max: number): void {
+  let start = 0
+  let line = 0
+  while (start <= data.length) {
+    let end = data.indexOf(10, start)
+    if (end < 0) end = data.length
+    line++
+    if (end - start > max) {
+      throw new LimitExceededError(`${location}: line ${line} is ${end - start} bytes, over the limit of ${max} bytes per log line (maxLineBytes)`)
+    }
+    start = end + 1
+  }
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
 /** The default JSON handler: one `JSON.parse` per line. */
 export const defaultJsonHandler: JsonHandler = {
-  parseLines(data, location) {
+  parseLines(data, location, options = {}) {
+    if (options.maxLineBytes !== undefined) checkLineLengths(data, location, options.maxLineBytes)
     let text: string
     try {
       text = decoder.decode(data)

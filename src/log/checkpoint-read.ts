@@ -8,7 +8,8 @@
 import type { RecordBatch, Vector } from 'apache-arrow'
 import type { Engine } from '../engine/engine.js'
 import { AbortedError, CorruptCheckpointError, DeltaError, InvalidPathError, throwIfAborted } from '../errors.js'
-import { type Action, parseActionLine } from '../protocol/actions.js'
+import { type Action, type Add, type Remove, parseActionLine } from '../protocol/actions.js'
+import { addReader, removeReader } from './checkpoint-file-actions.js'
 import { CHECKPOINT_READ_SCHEMA, SIDECAR_READ_SCHEMA } from './checkpoint-schema.js'
 import { readLogFile } from './commit-read.js'
 import { logDir } from './log-files.js'
@@ -51,15 +52,26 @@ function structRow(children: readonly [string, Vector][], i: number): Record<str
 
 function batchToActions(batch: RecordBatch, location: string, firstRow: number): Action[] {
   const out: Action[] = []
-  const cols: { name: string; vec: Vector; children: [string, Vector][] }[] = []
+  const generic: { name: string; vec: Vector; children: [string, Vector][] }[] = []
+  let adds: ((i: number) => Add | undefined) | undefined
+  let removes: ((i: number) => Remove | undefined) | undefined
   for (const field of batch.schema.fields) {
     const vec = batch.getChild(field.name)
     if (!vec) continue
-    const children = (field.type.children ?? []).map((c: { name: string }) => [c.name, vec.getChild(c.name)!] as [string, Vector])
-    cols.push({ name: field.name, vec, children })
+    // File actions are nearly every row of a checkpoint: read them straight from the buffers.
+    if (field.name === 'add') adds = addReader(vec.data[0]!, location, firstRow)
+    else if (field.name === 'remove') removes = removeReader(vec.data[0]!, location, firstRow)
+    else if (vec.nullCount < vec.length) {
+      const children = (field.type.children ?? []).map((c: { name: string }) => [c.name, vec.getChild(c.name)!] as [string, Vector])
+      generic.push({ name: field.name, vec, children })
+    }
   }
   for (let i = 0; i < batch.numRows; i++) {
-    for (const c of cols) {
+    const add = adds?.(i)
+    if (add) out.push({ kind: 'add', add })
+    const remove = removes?.(i)
+    if (remove) out.push({ kind: 'remove', remove })
+    for (const c of generic) {
       if (!c.vec.isValid(i)) continue
       const row = structRow(c.children, i)
       // Spark writes a non-null struct with all-null leaves for absent actions in some versions.
@@ -108,7 +120,7 @@ export async function* readCheckpoint(
     if (isJson) {
       let actions: Action[]
       try {
-        actions = await readLogFile(engine, file.location, signal)
+        actions = await readLogFile(engine, file.location, signal, file.size)
       } catch (e) {
         if (e instanceof AbortedError) throw e
         throw new CorruptCheckpointError(`cannot read checkpoint ${file.location}: ${(e as Error).message}`, { cause: e })

@@ -6,23 +6,43 @@
  */
 import type { Engine } from '../engine/engine.js'
 import { defaultJsonHandler } from '../engine/json.js'
-import { AbortedError, FileNotFoundError, VersionNotFoundError } from '../errors.js'
+import { resolveLogLimits } from '../engine/limits.js'
+import { AbortedError, FileNotFoundError, LimitExceededError, VersionNotFoundError } from '../errors.js'
 import { type Action, parseActionLine } from '../protocol/actions.js'
 import { commitFileName, logDir } from './log-files.js'
 
-/** Parses and validates the actions of newline-delimited JSON log bytes. */
+function tooLarge(location: string, size: number, max: number): LimitExceededError {
+  return new LimitExceededError(`${location}: log file is ${size} bytes, over the limit of ${max} bytes (maxLogFileBytes)`)
+}
+
+/**
+ * Parses and validates the actions of newline-delimited JSON log bytes, within `engine.limits`
+ * (`LimitExceededError` beyond them).
+ */
 export function parseLogBytes(engine: Engine, bytes: Uint8Array, location: string): Action[] {
-  const lines = (engine.json ?? defaultJsonHandler).parseLines(bytes, location)
+  const limits = resolveLogLimits(engine.limits)
+  if (bytes.length > limits.maxLogFileBytes) throw tooLarge(location, bytes.length, limits.maxLogFileBytes)
+  const lines = (engine.json ?? defaultJsonHandler).parseLines(bytes, location, { maxLineBytes: limits.maxLineBytes })
   const out: Action[] = []
   for (let i = 0; i < lines.length; i++) {
     const acts = parseActionLine(lines[i], `${location} line ${i + 1}`)
     for (const a of acts) out.push(a)
+    if (out.length > limits.maxActionsPerFile) {
+      throw new LimitExceededError(`${location}: more than ${limits.maxActionsPerFile} actions in one log file (maxActionsPerFile)`)
+    }
   }
   return out
 }
 
-/** Reads a JSON log file at `location`. */
-export async function readLogFile(engine: Engine, location: string, signal?: AbortSignal): Promise<Action[]> {
+/**
+ * Reads a JSON log file at `location`. `size`, when the caller has it from a listing, lets an
+ * over-limit file be refused before any of it is read.
+ */
+export async function readLogFile(engine: Engine, location: string, signal?: AbortSignal, size?: number): Promise<Action[]> {
+  if (size !== undefined) {
+    const max = resolveLogLimits(engine.limits).maxLogFileBytes
+    if (size > max) throw tooLarge(location, size, max)
+  }
   const bytes = await engine.fileSystem.read(location, { signal })
   return parseLogBytes(engine, bytes, location)
 }
