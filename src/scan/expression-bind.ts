@@ -237,13 +237,18 @@ function fromText(text: string, target: DataType, fail: (why: string) => never):
     const n = parseDecimalText(text)
     return n === undefined ? fail('expected a number') : numericLiteral(n, target, fail)
   }
+  if ((t === 'timestamp' || t === 'timestamp_ntz') && /^[+-]?\d{4,}-\d{1,2}-\d{1,2}$/.test(text.trim())) {
+    // Spark casts a date-only string to midnight of that day.
+    const days = fromText(text.trim(), { type: 'date' }, fail).value as number
+    return { kind: 'literal', type: t, value: BigInt(days) * MICROS_PER_DAY }
+  }
   let v: PartitionScalar
   try {
     // Spark casts a string compared with a column to the column's type; the partition-value
     // text rules are the same casts (and accept NaN/Infinity for floating point).
     v = parsePartitionValue(text, target, 'literal')
   } catch (err) {
-    if (err instanceof InvalidPartitionValueError) return fail(err.message.replace(/^partition column "literal" \([^)]*\): /, ''))
+    if (err instanceof InvalidPartitionValueError) return fail(partitionErrorReason(err))
     throw err
   }
   if (v === null) return fail('empty text')
@@ -260,4 +265,9 @@ function fromText(text: string, target: DataType, fail: (why: string) => never):
     default:
       return fail('columns of this type cannot be compared')
   }
+}
+
+/** The reason part of a partition-value parse error (after `...: cannot parse "raw": `). */
+export function partitionErrorReason(err: InvalidPartitionValueError): string {
+  return err.message.replace(/^.*?: cannot parse "(?:[^"\\]|\\.)*": /, '')
 }

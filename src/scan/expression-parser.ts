@@ -36,6 +36,7 @@ import {
   type ValueExpression,
 } from './expression.js'
 import { type ComparisonOp } from './expression.js'
+import { partitionErrorReason } from './expression-bind.js'
 import { parseDecimalText } from './scalar-compare.js'
 
 type TokenKind = 'word' | 'quoted' | 'string' | 'number' | 'op' | 'end'
@@ -252,7 +253,7 @@ class Parser {
       return type === 'date' ? { kind: 'literal', type, value: v as number } : { kind: 'literal', type, value: v as bigint }
     } catch (err) {
       if (!(err instanceof InvalidPartitionValueError)) throw err
-      throw new ExpressionError(`${upper} ${JSON.stringify(next.text)} at offset ${next.at}: ${err.message.replace(/^partition column "[A-Z_]+" \([^)]*\): /, '')}`)
+      throw new ExpressionError(`${upper} ${JSON.stringify(next.text)} at offset ${next.at}: ${partitionErrorReason(err)}`)
     }
   }
 
