@@ -8,14 +8,20 @@
  */
 import { DeltaError } from '../errors.js'
 import { EXIT, UsageError, exitCodeOf } from './context.js'
+import { checkpointCommand } from './checkpoint.js'
+import { cleanupCommand } from './cleanup.js'
 import { historyCommand } from './history.js'
 import { infoCommand } from './info.js'
 import { scanCommand } from './scan.js'
+import { vacuumCommand } from './vacuum.js'
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   info: infoCommand,
   history: historyCommand,
   scan: scanCommand,
+  checkpoint: checkpointCommand,
+  cleanup: cleanupCommand,
+  vacuum: vacuumCommand,
 }
 
 const USAGE = `usage: delta-kernel <command> [options]
@@ -24,6 +30,9 @@ commands:
   info <table> [--version N | --timestamp ISO] [--json]
   history <table> [--limit N] [--json]
   scan <table> [--version N | --timestamp ISO] [--columns a,b] [--limit N] [--format ndjson|csv|table]
+  checkpoint <table> [--version N] [--kind classic|v2] [--json]
+  cleanup <table> [--retain-days D] [--dry-run] [--json]
+  vacuum <table> [--dry-run] [--retain-hours H] [--force] [--json]
 
 <table> is a directory path or a file:// URL.`
 
