@@ -274,5 +274,11 @@ function readerOf(data: A.Data, valid: Uint8Array, c: Column): ColumnValues {
     const bytes = values as Uint8Array
     return { valid, get: (i) => bytes.subarray(offsets[i]!, offsets[i + 1]!) }
   }
-  throw new ExpressionError(`column ${formatExpression(c)}: cannot compare values of Arrow type ${String(type)}`)
+  // Nested and other types only answer IS NULL; comparing their values is an error.
+  return {
+    valid,
+    get: () => {
+      throw new ExpressionError(`column ${formatExpression(c)}: cannot compare values of Arrow type ${String(type)}`)
+    },
+  }
 }
