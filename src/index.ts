@@ -139,3 +139,32 @@ export {
 } from './engines/fault-injection.js'
 export { DEFAULT_LOG_LIMITS, resolveLogLimits, type LogLimits } from './engine/limits.js'
 export type { ParseLinesOptions } from './engine/json.js'
+export { checkpoint, defaultCheckpointKind, type CheckpointOptions, type CheckpointResult } from './log/checkpoint-write.js'
+export { maybeCheckpoint, checkpointDue, type MaybeCheckpointOptions, type MaybeCheckpointResult } from './log/checkpoint-hook.js'
+export type { V2CheckpointOptions, WrittenCheckpoint } from './log/checkpoint-files.js'
+export { checkpointContent, type CheckpointContent, type CheckpointSource } from './log/checkpoint-content.js'
+export { checkpointWriteSchema, sidecarWriteSchema, type CheckpointLayoutOptions } from './log/checkpoint-write-schema.js'
+export { writeLastCheckpoint, lastCheckpointJson, type LastCheckpointInfo } from './log/last-checkpoint-write.js'
+export { jsonChecksum, canonicalizeJson } from './log/json-checksum.js'
+export { md5, md5Hex } from './log/md5.js'
+export {
+  writeChecksum,
+  readChecksum,
+  validateChecksum,
+  computeChecksum,
+  checksumSourceAfterCommit,
+  type VersionChecksum,
+  type ChecksumSource,
+  type ChecksumValidation,
+} from './log/checksum.js'
+export { cleanupLog, type CleanupOptions, type CleanupResult } from './log/cleanup.js'
+export { vacuum, type VacuumOptions, type VacuumResult } from './txn/vacuum.js'
+export {
+  parseIntervalMs,
+  logRetentionMs,
+  deletedFileRetentionMs,
+  checkpointInterval,
+  DEFAULT_LOG_RETENTION_MS,
+  DEFAULT_DELETED_FILE_RETENTION_MS,
+  DEFAULT_CHECKPOINT_INTERVAL,
+} from './log/retention.js'
