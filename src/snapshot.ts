@@ -66,17 +66,17 @@ export class Snapshot {
 
   /** Live `add` actions of this version (reconciled), in no particular order. */
   files(): readonly Add[] {
-    return (this.#files ??= [...this.#state.adds.values()])
+    return (this.#files ??= this.#state.liveFiles())
   }
 
   /** Number of live files. */
   get numFiles(): number {
-    return this.#state.adds.size
+    return this.files().length
   }
 
   /** `remove` tombstones still in the log (vacuum uses them). */
   tombstones(): readonly Remove[] {
-    return [...this.#state.tombstones.values()]
+    return this.#state.liveTombstones()
   }
 
   /** Last version committed by application `appId` (idempotent writes), if any. */
@@ -137,7 +137,7 @@ export async function loadSnapshot(engine: Engine, segment: LogSegment, signal?:
   const where = `${segment.tableRoot} version ${segment.version}`
   if (segment.checkpoint) {
     for await (const actions of readCheckpoint(engine, segment.tableRoot, segment.checkpoint, signal)) {
-      state.apply(actions, segment.checkpoint.version)
+      state.applyCheckpoint(actions, segment.checkpoint.version)
     }
     state.lastCommitInfo = undefined
   }

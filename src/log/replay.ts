@@ -23,10 +23,17 @@ export function fileKey(path: string, dv: Add['deletionVector']): string {
 export class ReplayState {
   protocol: Protocol | undefined
   metadata: Metadata | undefined
-  /** Live files by reconciliation key. */
+  /** Live files added by commits, by reconciliation key. */
   readonly adds = new Map<string, Add>()
-  /** Tombstones by reconciliation key. */
+  /** Tombstones from commits, by reconciliation key. */
   readonly tombstones = new Map<string, Remove>()
+  /**
+   * Files and tombstones of the checkpoint. A checkpoint is already reconciled (one action per
+   * key), so they are kept as arrays: keying a million paths into a Map cost more than decoding
+   * them. Commits override them through `adds` / `tombstones`.
+   */
+  readonly baseAdds: Add[] = []
+  readonly baseTombstones: Remove[] = []
   readonly txns = new Map<string, Txn>()
   readonly domains = new Map<string, DomainMetadata>()
   /** commitInfo of the last applied commit (undefined for a checkpoint). */
@@ -34,6 +41,39 @@ export class ReplayState {
   /** Version of the latest protocol / metaData action seen (for feature enablement checks). */
   protocolVersion = -1
   metadataVersion = -1
+
+  /** Applies actions read from the checkpoint of version `version`. */
+  applyCheckpoint(actions: readonly Action[], version: number): void {
+    const rest: Action[] = []
+    for (const a of actions) {
+      if (a.kind === 'add') this.baseAdds.push(a.add)
+      else if (a.kind === 'remove') this.baseTombstones.push(a.remove)
+      else rest.push(a)
+    }
+    if (rest.length > 0) this.apply(rest, version)
+  }
+
+  /** Whether a commit after the checkpoint added or removed this key (overriding the checkpoint). */
+  #overridden(path: string, dv: Add['deletionVector']): boolean {
+    const k = fileKey(path, dv)
+    return this.adds.has(k) || this.tombstones.has(k)
+  }
+
+  /** The live files: checkpoint files no commit overrode, then files added by commits. */
+  liveFiles(): Add[] {
+    const touched = this.adds.size + this.tombstones.size > 0
+    const base = touched ? this.baseAdds.filter((a) => !this.#overridden(a.path, a.deletionVector)) : this.baseAdds.slice()
+    for (const a of this.adds.values()) base.push(a)
+    return base
+  }
+
+  /** The tombstones, resolved the same way as {@link liveFiles}. */
+  liveTombstones(): Remove[] {
+    const touched = this.adds.size + this.tombstones.size > 0
+    const base = touched ? this.baseTombstones.filter((r) => !this.#overridden(r.path, r.deletionVector)) : this.baseTombstones.slice()
+    for (const r of this.tombstones.values()) base.push(r)
+    return base
+  }
 
   /**
    * Applies one commit's (or a checkpoint's) actions. `version` is the commit version, or the
