@@ -1,0 +1,41 @@
+/** A FileSystem wrapper counting the objects and bytes read, to report a scan's real I/O. */
+import type { FileSystem } from '../../src/engine/file-system.js'
+
+/** A wrapped file system plus its counters. */
+export interface CountingFileSystem {
+  readonly fileSystem: FileSystem
+  /** Distinct locations read (whole or ranged) since the last reset. */
+  files(): number
+  bytes(): number
+  reset(): void
+}
+
+/** Wraps `inner`, counting every byte `read` and `readRange` return. */
+export function countingFileSystem(inner: FileSystem): CountingFileSystem {
+  const locations = new Set<string>()
+  let bytes = 0
+  const count = (location: string, data: Uint8Array) => {
+    locations.add(location)
+    bytes += data.byteLength
+    return data
+  }
+  const fileSystem: FileSystem = {
+    capabilities: inner.capabilities,
+    list: (dir, options) => inner.list(dir, options),
+    read: async (location, options) => count(location, await inner.read(location, options)),
+    readRange: async (location, start, end, options) => count(location, await inner.readRange(location, start, end, options)),
+    head: (location, options) => inner.head(location, options),
+    putIfAbsent: (location, data, options) => inner.putIfAbsent(location, data, options),
+    put: (location, data, options) => inner.put(location, data, options),
+    delete: (location, options) => inner.delete(location, options),
+  }
+  return {
+    fileSystem,
+    files: () => locations.size,
+    bytes: () => bytes,
+    reset: () => {
+      locations.clear()
+      bytes = 0
+    },
+  }
+}
