@@ -168,3 +168,4 @@ export {
   DEFAULT_DELETED_FILE_RETENTION_MS,
   DEFAULT_CHECKPOINT_INTERVAL,
 } from './log/retention.js'
+export { writeCompaction, compactActions } from './log/compaction-write.js'
