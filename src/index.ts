@@ -169,3 +169,44 @@ export {
   DEFAULT_CHECKPOINT_INTERVAL,
 } from './log/retention.js'
 export { writeCompaction, compactActions } from './log/compaction-write.js'
+export {
+  col,
+  lit,
+  typedLit,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  isIn,
+  isNull,
+  isNotNull,
+  startsWith,
+  and,
+  or,
+  not,
+  between,
+  referencedColumns,
+  type Expression,
+  type ValueExpression,
+  type Column,
+  type Literal,
+  type Scalar,
+  type ScalarType,
+  type Comparison,
+  type ComparisonOp,
+  type InList,
+  type IsNull,
+  type StartsWith,
+  type Junction,
+  type Not,
+  type ResolvedColumn,
+  type DecimalLiteralValue,
+} from './scan/expression.js'
+export { parseExpression } from './scan/expression-parser.js'
+export { bindExpression, coerceLiteral } from './scan/expression-bind.js'
+export { formatExpression } from './scan/expression-format.js'
+export { evaluatePredicate, evaluateTruth, type TruthVector } from './scan/evaluate.js'
+export { parseStats, statValue, JsonNumber, type FileStats, type StatsTree } from './scan/stats.js'
+export { canSkipFile, canSkipRowGroup, type TypedPartitionValues, type ColumnFacts } from './scan/skipping.js'
