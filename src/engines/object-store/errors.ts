@@ -56,12 +56,14 @@ export function isAbort(e: unknown): boolean {
   return name === 'AbortError'
 }
 
-/** One-line description of an SDK failure for error messages: status, name, message. */
+/** One-line description of an SDK failure for error messages: status, name, code, first line of the message. */
 export function describeFailure(e: unknown): string {
   const status = httpStatusOf(e)
-  const name = errorField(e, 'name') ?? errorField(e, 'code')
-  const message = errorField(e, 'message')
-  return [status !== undefined ? `HTTP ${status}` : undefined, name, message].filter((s) => s !== undefined && s !== '').join(': ')
+  const name = errorField(e, 'name')
+  const code = errorField(e, 'code') ?? errorField(e, 'Code')
+  const message = errorField(e, 'message')?.split('\n')[0]
+  const parts = [status !== undefined ? `HTTP ${status}` : undefined, name, code !== name ? code : undefined, message]
+  return parts.filter((s) => s !== undefined && s !== '').join(': ')
 }
 
 /**
