@@ -11,7 +11,8 @@ import { Table } from '../table.js'
 /**
  * Exit codes: a contract for scripts (add new ones, never renumber).
  * 0 success · 1 internal error · 2 usage error · 3 table not found · 4 version not found ·
- * 5 unsupported feature · 6 invalid or corrupt table · 7 commit conflict or failure · 8 other error
+ * 5 unsupported feature · 6 invalid or corrupt table · 7 commit conflict or failure · 8 other error ·
+ * 9 table already exists · 10 invalid write (input data does not fit the table, or the write breaks a table rule)
  */
 export const EXIT = {
   ok: 0,
@@ -23,6 +24,8 @@ export const EXIT = {
   corrupt: 6,
   commit: 7,
   other: 8,
+  tableExists: 9,
+  invalidWrite: 10,
 } as const
 
 /** A bad command line; printed with usage help, exit 2. */
@@ -56,6 +59,10 @@ export function exitCodeOf(e: unknown): number {
     case 'INVALID_ARGUMENT':
     case 'EXPRESSION_ERROR':
       return EXIT.usage
+    case 'FILE_ALREADY_EXISTS':
+      return EXIT.tableExists
+    case 'INVALID_WRITE':
+      return EXIT.invalidWrite
     default:
       return EXIT.other
   }

@@ -7,7 +7,9 @@
  * @packageDocumentation
  */
 import { DeltaError } from '../errors.js'
+import { appendCommand } from './append.js'
 import { EXIT, UsageError, exitCodeOf } from './context.js'
+import { createCommand } from './create.js'
 import { checkpointCommand } from './checkpoint.js'
 import { cleanupCommand } from './cleanup.js'
 import { historyCommand } from './history.js'
@@ -22,6 +24,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   checkpoint: checkpointCommand,
   cleanup: cleanupCommand,
   vacuum: vacuumCommand,
+  create: createCommand,
+  append: appendCommand,
 }
 
 const USAGE = `usage: delta-kernel <command> [options]
@@ -30,6 +34,8 @@ commands:
   info <table> [--version N | --timestamp ISO] [--json]
   history <table> [--limit N] [--json]
   scan <table> [--version N | --timestamp ISO] [--columns a,b] [--limit N] [--format ndjson|csv|table]
+  create <table> --schema <json or DDL> [--partition-by a,b] [--property k=v ...] [--json]
+  append <table> --from <file> [--format parquet|ndjson|csv] [--json]
   checkpoint <table> [--version N] [--kind classic|v2] [--json]
   cleanup <table> [--retain-days D] [--dry-run] [--json]
   vacuum <table> [--dry-run] [--retain-hours H] [--force] [--json]
