@@ -10,6 +10,7 @@ import { DeltaError } from '../errors.js'
 import { appendCommand } from './append.js'
 import { EXIT, UsageError, exitCodeOf } from './context.js'
 import { createCommand } from './create.js'
+import { deleteCommand } from './delete.js'
 import { checkpointCommand } from './checkpoint.js'
 import { cleanupCommand } from './cleanup.js'
 import { historyCommand } from './history.js'
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   vacuum: vacuumCommand,
   create: createCommand,
   append: appendCommand,
+  delete: deleteCommand,
 }
 
 const USAGE = `usage: delta-kernel <command> [options]
@@ -36,6 +38,7 @@ commands:
   scan <table> [--version N | --timestamp ISO] [--columns a,b] [--limit N] [--format ndjson|csv|table]
   create <table> --schema <json or DDL> [--partition-by a,b] [--property k=v ...] [--json]
   append <table> --from <file> [--format parquet|ndjson|csv] [--json]
+  delete <table> --where "<predicate>" [--json]
   checkpoint <table> [--version N] [--kind classic|v2] [--json]
   cleanup <table> [--retain-days D] [--dry-run] [--json]
   vacuum <table> [--dry-run] [--retain-hours H] [--force] [--json]
