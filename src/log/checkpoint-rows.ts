@@ -1,7 +1,6 @@
 /**
  * Checkpoint actions as Arrow record batches in the write layout of `checkpoint-write-schema.ts`:
- * one row per action, the action's column set and every other column null. int64 fields become
- * `bigint`, maps become `Map`s, exactly as Arrow's builders want them.
+ * one row per action, the action's column set and every other column null.
  *
  * @packageDocumentation
  */
@@ -18,6 +17,7 @@ import type {
   Txn,
 } from '../protocol/actions.js'
 import { toArrowSchema } from '../protocol/arrow-types.js'
+import { buildStructData } from './arrow-build.js'
 import type { StructType } from '../protocol/schema-types.js'
 
 /** One checkpoint row: exactly one action column set. */
@@ -131,12 +131,10 @@ export function checkpointBatches(rows: readonly CheckpointRow[], schema: Struct
   const arrowSchema = toArrowSchema(schema)
   const type = new arrow.Struct(arrowSchema.fields)
   const out: arrow.RecordBatch[] = []
-  // Arrow's struct builder reads every child of every row: absent columns must be explicit nulls.
   const empty: Record<string, Cell> = Object.fromEntries(schema.fields.map((field) => [field.name, null]))
   const cells = (row: CheckpointRow) => ({ ...empty, ...rowCells(row) })
   for (let start = 0; start < rows.length; start += batchRows) {
-    const vec = arrow.vectorFromArray(rows.slice(start, start + batchRows).map(cells), type)
-    for (const data of vec.data) out.push(new arrow.RecordBatch(arrowSchema, data))
+    out.push(new arrow.RecordBatch(arrowSchema, buildStructData(type, rows.slice(start, start + batchRows).map(cells))))
   }
   return out
 }
