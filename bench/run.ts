@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url'
 import { createContext, type Benchmark } from './lib/context.js'
 import { type BenchRow, errorRow, formatTable, writeResults } from './lib/report.js'
 import { commitBench } from './suites/commit.js'
+import { memoryBench } from './suites/memory.js'
 import { scanBench } from './suites/scan.js'
 import { snapshotLoad } from './suites/snapshot-load.js'
 
-const ALL: readonly Benchmark[] = [snapshotLoad, scanBench, commitBench]
+const ALL: readonly Benchmark[] = [snapshotLoad, scanBench, commitBench, memoryBench]
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } })
