@@ -114,7 +114,7 @@ test("a 'u' DV whose directory prefix escapes the root is refused", async () => 
   for (const prefix of ['../', '../../etc/', '/etc/', '//evil-host/', 'a/../../']) {
     const inner = corpusFs(DV_TABLE)
     await editCommit1(inner, (o) => {
-      if (o.add?.deletionVector) o.add.deletionVector.pathOrInlineDv = encodeUuidDvPath(DV_UUID, prefix)
+      if (o.add?.deletionVector) Object.assign(o.add.deletionVector, { pathOrInlineDv: encodeUuidDvPath(DV_UUID, prefix) })
     })
     const fs = withFaults(inner)
     await expectRefused(fs, `DV u prefix ${prefix}`, () => scanRows(fs))
