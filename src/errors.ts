@@ -31,6 +31,9 @@ export type DeltaErrorCode =
   | 'INVALID_WRITE'
   | 'LIMIT_EXCEEDED'
   | 'ABORTED'
+  | 'STREAM_DATA_CHANGED'
+  | 'SCHEMA_CHANGED'
+  | 'CDF_NOT_ENABLED'
 
 /** Base class of every error the kernel raises. */
 export class DeltaError extends Error {
@@ -267,5 +270,46 @@ export class InvalidWriteError extends DeltaError {
 export class TableExistsError extends DeltaError {
   constructor(message: string) {
     super('FILE_ALREADY_EXISTS', message)
+  }
+}
+
+/**
+ * A streaming source met a commit that deletes or rewrites data (a `remove` with
+ * `dataChange=true`): an append-only stream cannot express it. Set `ignoreDeletes` (commits that
+ * only delete), `ignoreChanges` (also re-emit rewritten files) or `skipChangeCommits` (skip such
+ * commits entirely), as Spark's Delta source does, or restart from a later version.
+ */
+export class StreamDataChangedError extends DeltaError {
+  /** The commit version holding the change. */
+  readonly version: number
+  /** `delete` when the commit only removes data, `update` when it also adds data. */
+  readonly change: 'delete' | 'update'
+  constructor(message: string, options: { version: number; change: 'delete' | 'update' }) {
+    super('STREAM_DATA_CHANGED', message)
+    this.version = options.version
+    this.change = options.change
+  }
+}
+
+/**
+ * The table schema or partitioning changed within a range a stream or a change data feed reads
+ * (a `metaData` action at `version`). Restart the stream from `version` to read on with the new schema.
+ */
+export class SchemaChangedError extends DeltaError {
+  /** The commit version holding the new metadata. */
+  readonly version: number
+  constructor(message: string, options: { version: number }) {
+    super('SCHEMA_CHANGED', message)
+    this.version = options.version
+  }
+}
+
+/** A change data feed was asked for versions where `delta.enableChangeDataFeed` was not `true`. */
+export class ChangeDataFeedNotEnabledError extends DeltaError {
+  /** A version in the requested range without the change data feed enabled. */
+  readonly version: number
+  constructor(message: string, options: { version: number }) {
+    super('CDF_NOT_ENABLED', message)
+    this.version = options.version
   }
 }
