@@ -7,7 +7,7 @@
  */
 import type { RecordBatch, Vector } from 'apache-arrow'
 import type { Engine } from '../engine/engine.js'
-import { AbortedError, CorruptCheckpointError, DeltaError, InvalidPathError, throwIfAborted } from '../errors.js'
+import { AbortedError, CorruptCheckpointError, DeltaError, InvalidPathError, LimitExceededError, throwIfAborted } from '../errors.js'
 import { type Action, type Add, type Remove, parseActionLine } from '../protocol/actions.js'
 import { addReader, removeReader } from './checkpoint-file-actions.js'
 import { CHECKPOINT_READ_SCHEMA, SIDECAR_READ_SCHEMA } from './checkpoint-schema.js'
@@ -122,7 +122,7 @@ export async function* readCheckpoint(
       try {
         actions = await readLogFile(engine, file.location, signal, file.size)
       } catch (e) {
-        if (e instanceof AbortedError) throw e
+        if (e instanceof AbortedError || e instanceof LimitExceededError) throw e
         throw new CorruptCheckpointError(`cannot read checkpoint ${file.location}: ${(e as Error).message}`, { cause: e })
       }
       for (const a of actions) if (a.kind === 'sidecar') sidecars.push(a.sidecar)
