@@ -3,6 +3,7 @@
  * stdout and writes `bench/results.json`. Exits non-zero only when a benchmark throws or loses
  * data; a slow result never fails the run (machines are noisy; read the ratios).
  */
+import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { createContext, type Benchmark } from './lib/context.js'
@@ -38,7 +39,7 @@ async function main(): Promise<number> {
     await ctx.scratch.remove()
   }
   const seconds = (performance.now() - started) / 1000
-  process.stdout.write(`\n${formatTable(rows)}\n\n${ctx.quick ? 'quick' : 'full'} run, ${seconds.toFixed(0)} s\n`)
+  process.stdout.write(`\n${formatTable(rows)}\n\n${ctx.quick ? 'quick' : 'full'} run, ${seconds.toFixed(0)} s, load average ${loadavg()[0]!.toFixed(1)}\n`)
   const out = fileURLToPath(new URL('./results.json', import.meta.url))
   await writeResults(out, rows, ctx.quick ? 'quick' : 'full', seconds)
   const errors = rows.filter((r) => r.status === 'error')

@@ -4,21 +4,21 @@ import type { FileSystem } from '../../src/engine/file-system.js'
 /** A wrapped file system plus its counters. */
 export interface CountingFileSystem {
   readonly fileSystem: FileSystem
-  /** Distinct locations read (whole or ranged) since the last reset. */
-  files(): number
-  bytes(): number
+  /** Distinct locations read (whole or ranged) since the last reset, matching `filter` if given. */
+  files(filter?: (location: string) => boolean): number
+  /** Bytes read since the last reset, from locations matching `filter` if given. */
+  bytes(filter?: (location: string) => boolean): number
   reset(): void
 }
 
 /** Wraps `inner`, counting every byte `read` and `readRange` return. */
 export function countingFileSystem(inner: FileSystem): CountingFileSystem {
-  const locations = new Set<string>()
-  let bytes = 0
+  const read = new Map<string, number>()
   const count = (location: string, data: Uint8Array) => {
-    locations.add(location)
-    bytes += data.byteLength
+    read.set(location, (read.get(location) ?? 0) + data.byteLength)
     return data
   }
+  const matching = (filter?: (location: string) => boolean) => [...read].filter(([l]) => !filter || filter(l))
   const fileSystem: FileSystem = {
     capabilities: inner.capabilities,
     list: (dir, options) => inner.list(dir, options),
@@ -31,11 +31,8 @@ export function countingFileSystem(inner: FileSystem): CountingFileSystem {
   }
   return {
     fileSystem,
-    files: () => locations.size,
-    bytes: () => bytes,
-    reset: () => {
-      locations.clear()
-      bytes = 0
-    },
+    files: (filter) => matching(filter).length,
+    bytes: (filter) => matching(filter).reduce((n, [, b]) => n + b, 0),
+    reset: () => read.clear(),
   }
 }

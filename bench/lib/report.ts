@@ -3,7 +3,7 @@
  * reason: a missing feature, not a slow machine) or `error`; only errors and lost data fail a run.
  */
 import { writeFile } from 'node:fs/promises'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import type { Timing } from './measure.js'
 
 /** Extra numbers (or short labels) a benchmark reports beside its timing. */
@@ -83,6 +83,8 @@ export async function writeResults(path: string, rows: readonly BenchRow[], mode
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model ?? 'unknown',
       memoryGB: Math.round(totalmem() / 2 ** 30),
+      /** 1-minute load average at the end of the run: above the CPU count, timings are noisy. */
+      loadAverage: Number(loadavg()[0]!.toFixed(2)),
     },
     rows,
   }
