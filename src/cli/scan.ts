@@ -1,6 +1,6 @@
 /**
- * `delta-kernel scan <table> [--version N | --timestamp ISO] [--columns a,b] [--limit N]
- *  [--format ndjson|csv|table]`
+ * `delta-kernel scan <table> [--version N | --timestamp ISO] [--columns a,b] [--where PREDICATE]
+ *  [--limit N] [--format ndjson|csv|table] [--explain]`
  *
  * `--format ndjson` is a contract (see the README): one JSON object per row, logical column names,
  * values encoded by `rowToJson`.
@@ -28,17 +28,20 @@ export async function scanCommand(argv: string[]): Promise<void> {
       columns: { type: 'string' },
       limit: { type: 'string' },
       format: { type: 'string', default: 'ndjson' },
+      where: { type: 'string' },
+      explain: { type: 'boolean' },
     },
   })
   if (positionals.length !== 1) {
-    throw new UsageError('usage: delta-kernel scan <table> [--version N | --timestamp ISO] [--columns a,b] [--limit N] [--format ndjson|csv|table]')
+    throw new UsageError('usage: delta-kernel scan <table> [--version N | --timestamp ISO] [--columns a,b] [--where PREDICATE] [--limit N] [--format ndjson|csv|table] [--explain]')
   }
   const format = values.format as Format
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${values.format}'`)
   const columns = values.columns?.split(',').map((c) => c.trim()).filter((c) => c !== '')
   const table = openTable(positionals[0]!)
   const snapshot = await table.snapshot({ version: parseVersionFlag(values.version), timestamp: values.timestamp })
-  const scan = new Scan(snapshot, { columns, limit: parseCountFlag('limit', values.limit) })
+  const scan = new Scan(snapshot, { columns, limit: parseCountFlag('limit', values.limit), ...(values.where !== undefined ? { predicate: values.where } : {}) })
+  if (values.explain) return explain(scan)
   if (format === 'table') return printTable(scan)
   // Output is held back until the scan has produced BUFFER_BYTES (or finished), so an error in an
   // early file leaves stdout empty; past that, rows stream (an error then ends a partial output).
@@ -79,6 +82,13 @@ class HeldOutput {
     this.#held = []
     for (const t of held) await writeOut(t)
   }
+}
+
+/** `--explain`: runs the scan and prints what it read and skipped, as one JSON object (no rows). */
+async function explain(scan: Scan): Promise<void> {
+  let rows = 0
+  for await (const b of scan.batches()) rows += b.numRows
+  await writeOut(JSON.stringify({ ...scan.metrics, rows, predicate: scan.state.predicate ?? null }) + '\n')
 }
 
 /** A human-readable table (not a contract); reads everything first to size the columns. */

@@ -6,7 +6,8 @@
  */
 import type { Add, DeletionVectorDescriptor } from '../protocol/actions.js'
 import type { ColumnMappingMode } from '../protocol/column-mapping.js'
-import type { StructType } from '../protocol/schema-types.js'
+import type { StructField, StructType } from '../protocol/schema-types.js'
+import { type Expression, referencedColumns } from './expression.js'
 
 /** One data file to read, with everything needed to read it. */
 export interface ScanFile {
@@ -29,7 +30,10 @@ export interface ScanState {
   readonly version: number
   /** Logical schema of the output batches (projected). */
   readonly readSchema: StructType
-  /** Physical schema to request from data files (non-partition columns of `readSchema`). */
+  /**
+   * Physical schema to request from data files: the non-partition columns of `readSchema`, then
+   * those the predicate needs in addition (see `readFields`).
+   */
   readonly physicalSchema: StructType
   /** Logical names of the partition columns of the table. */
   readonly partitionColumns: readonly string[]
@@ -38,6 +42,11 @@ export interface ScanState {
   readonly columnMappingMode: ColumnMappingMode
   /** Allow absolute data file paths (shallow clones). */
   readonly allowAbsolutePaths: boolean
+  /**
+   * Row filter as expression text (`formatExpression` of the bound predicate; parsed and bound
+   * again against `tableSchema` where the file is read, so the state stays plain JSON).
+   */
+  readonly predicate?: string
 }
 
 /** The scan file of an `add` action. Partition values are keyed by logical column name. */
@@ -56,4 +65,21 @@ export function scanFileOf(add: Add, physicalToLogical?: ReadonlyMap<string, str
     ...(add.stats != null ? { stats: add.stats } : {}),
     ...(add.deletionVector ? { deletionVector: add.deletionVector } : {}),
   }
+}
+
+/**
+ * The fields a file read produces: the output columns, then any top-level column the predicate
+ * needs that is not in the output (filtered on, then dropped). `readScanFile` derives the same
+ * list from the scan state, so planner and reader agree.
+ */
+export function readFields(readSchema: StructType, predicate: Expression | undefined, tableSchema: StructType): StructField[] {
+  const fields = [...readSchema.fields]
+  if (!predicate) return fields
+  for (const c of referencedColumns(predicate)) {
+    const top = c.path[0]!
+    if (fields.some((f) => f.name === top)) continue
+    const f = tableSchema.fields.find((x) => x.name === top)
+    if (f) fields.push(f)
+  }
+  return fields
 }
