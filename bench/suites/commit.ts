@@ -17,7 +17,7 @@ import { percentile, summarise } from '../lib/measure.js'
 import { type BenchRow, errorRow, pairRow } from '../lib/report.js'
 import { dirUrl } from '../lib/tmp.js'
 import { startWorkers } from '../lib/workers.js'
-import { BATCH_ROWS, type RoundReport } from '../workers/commit-worker.js'
+import { BATCH_ROWS, type RoundReport } from '../lib/commit-protocol.js'
 
 const NAME = 'commit'
 const WORKER = fileURLToPath(new URL('../workers/commit-worker.ts', import.meta.url))

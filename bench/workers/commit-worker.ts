@@ -12,21 +12,7 @@ import * as A from 'apache-arrow'
 import { createNodeEngine } from '../../src/node.js'
 import { Table } from '../../src/table.js'
 import { Transaction } from '../../src/txn/transaction.js'
-
-/** What one worker reports for one round. */
-export interface RoundReport {
-  readonly worker: number
-  /** `performance.timeOrigin + now()` at the start and end of the round (comparable across processes). */
-  readonly start: number
-  readonly end: number
-  /** Latency of each commit (delta: `Transaction.commit`; floor: first try to success), ms. */
-  readonly latencies: readonly number[]
-  readonly conflictsRetried: number
-  readonly attempts: number
-}
-
-/** Rows per appended batch. */
-export const BATCH_ROWS = 10
+import { BATCH_ROWS, type RoundReport } from '../lib/commit-protocol.js'
 
 const worker = Number(process.argv[2])
 const engine = createNodeEngine({ sync: false })
