@@ -114,12 +114,12 @@ function toBatch(rows: readonly Row[]): A.RecordBatch {
     for (const v of values) b.append(v as never)
     return b.finish().toVector()
   }
-  return new A.RecordBatch({
+  return new A.Table({
     id: vec(new A.Int32(), rows.map((r) => r.id)),
     name: vec(new A.Utf8(), rows.map((r) => r.name)),
     big: vec(new A.Int64(), rows.map((r) => r.big)),
     part: vec(new A.Utf8(), rows.map((r) => r.part)),
-  })
+  }).batches[0]!
 }
 
 const enc = (r: Row) => JSON.stringify({ id: r.id, name: r.name, big: r.big === null ? null : Number(r.big) === Number(r.big) && Number.isSafeInteger(Number(r.big)) ? Number(r.big) : String(r.big), part: r.part })
