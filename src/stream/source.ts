@@ -112,7 +112,9 @@ export async function* streamChanges(table: Table, options: StreamOptions = {}):
       return { version: ref.version, files, pendingMetadata: admitted.metadata }
     }
 
+    let deferred: unknown
     for (;;) {
+      if (deferred !== undefined) throw deferred
       const startOffset = pos
       const files: StreamFile[] = []
       let bytes = 0
@@ -137,12 +139,22 @@ export async function* streamChanges(table: Table, options: StreamOptions = {}):
           continue
         }
         if (open?.version !== pos.reservoirVersion) {
-          open = await nextCommit()
+          try {
+            open = await nextCommit()
+          } catch (e) {
+            // Deliver what came before the failing commit first; the error ends the next round.
+            if (files.length === 0) throw e
+            deferred = e
+            break
+          }
           if (!open) break
         }
         if (open.pendingMetadata) {
           const next = open.pendingMetadata
-          if (metadata && !sameShape(metadata, next)) {
+          // The first commit of a resumed stream sets the schema: restarting from the offset
+          // before a schema change is how a consumer moves on to the new schema.
+          const adopt = open.version === start.offset.reservoirVersion && !start.offset.isStartingVersion
+          if (metadata && !adopt && !sameShape(metadata, next)) {
             // Never mix schemas in one batch: deliver what came before first.
             if (files.length > 0) break fill
             if (options.schemaChanges !== 'split') {
