@@ -210,3 +210,24 @@ export { formatExpression } from './scan/expression-format.js'
 export { evaluatePredicate, evaluateTruth, type TruthVector } from './scan/evaluate.js'
 export { parseStats, statValue, JsonNumber, type FileStats, type StatsTree } from './scan/stats.js'
 export { canSkipFile, canSkipRowGroup, type TypedPartitionValues, type ColumnFacts } from './scan/skipping.js'
+export {
+  createHttpFileSystem,
+  ReadOnlyStorageError,
+  type HttpFileSystemOptions,
+  type FetchLike,
+  type ResponseLike,
+} from './engines/http.js'
+export type { ObjectStoreRetryOptions } from './engines/object-store/retry.js'
+export {
+  resolveCommitPut,
+  type CommitCoordinator,
+  type CoordinatedEngine,
+  type CommitPut,
+  type ResolveCommitPutOptions,
+} from './engine/commit-coordinator.js'
+export {
+  verifyPutIfAbsent,
+  probeLocationPrefix,
+  type VerifiableCapabilities,
+  type VerifyPutIfAbsentOptions,
+} from './engine/put-if-absent-probe.js'

@@ -8,3 +8,6 @@ export { createMemoryFileSystem, type MemoryFileSystemOptions } from './engines/
 export { toTableUrl } from './engines/table-url.js'
 export { createHyparquetHandler, type HyparquetHandlerOptions } from './engines/hyparquet/index.js'
 export { createNodeEngine, type NodeEngineOptions } from './engines/node-engine.js'
+export { createS3FileSystem, type S3FileSystemOptions, type S3Credentials, type S3ClientLike } from './engines/s3.js'
+export { createAzureFileSystem, type AzureFileSystemOptions, type AzureServiceClientLike } from './engines/azure.js'
+export { createHttpFileSystem, ReadOnlyStorageError, type HttpFileSystemOptions } from './engines/http.js'
