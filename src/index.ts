@@ -139,7 +139,7 @@ export {
 } from './engines/fault-injection.js'
 export { DEFAULT_LOG_LIMITS, resolveLogLimits, type LogLimits } from './engine/limits.js'
 export type { ParseLinesOptions } from './engine/json.js'
-export { checkpoint, defaultCheckpointKind, type CheckpointOptions, type CheckpointResult } from './log/checkpoint-write.js'
+export { checkpoint, defaultCheckpointKind, supportsV2Checkpoints, checkpointLayout, type CheckpointOptions, type CheckpointResult } from './log/checkpoint-write.js'
 export { maybeCheckpoint, checkpointDue, type MaybeCheckpointOptions, type MaybeCheckpointResult } from './log/checkpoint-hook.js'
 export type { V2CheckpointOptions, WrittenCheckpoint } from './log/checkpoint-files.js'
 export { checkpointContent, type CheckpointContent, type CheckpointSource } from './log/checkpoint-content.js'

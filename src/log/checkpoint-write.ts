@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { UnsupportedFeatureError, throwIfAborted } from '../errors.js'
+import { InvalidArgumentError, UnsupportedFeatureError, throwIfAborted } from '../errors.js'
 import { activeWriterFeatures, tableFeature } from '../protocol/features.js'
 import { Snapshot } from '../snapshot.js'
 import type { Table } from '../table.js'
@@ -61,18 +61,22 @@ function checkCheckpointSupported(snapshot: Snapshot): void {
   }
 }
 
+/** Whether the table supports the `v2Checkpoint` feature (so UUID-named checkpoints are allowed). */
+export function supportsV2Checkpoints(snapshot: Pick<Snapshot, 'protocol'>): boolean {
+  return snapshot.protocol.minWriterVersion >= 7 && (snapshot.protocol.writerFeatures ?? []).includes('v2Checkpoint')
+}
+
 /** The checkpoint kind a snapshot gets by default. */
 export function defaultCheckpointKind(snapshot: Pick<Snapshot, 'protocol' | 'metadata'>): 'classic' | 'v2' {
-  const v2 = snapshot.protocol.minWriterVersion >= 7 && (snapshot.protocol.writerFeatures ?? []).includes('v2Checkpoint')
-  return v2 && snapshot.metadata.configuration['delta.checkpointPolicy'] !== 'classic' ? 'v2' : 'classic'
+  return supportsV2Checkpoints(snapshot) && snapshot.metadata.configuration['delta.checkpointPolicy'] !== 'classic' ? 'v2' : 'classic'
 }
 
 /**
- * Optional columns of the `add` struct. `stats` is always written, even with
- * `delta.checkpoint.writeStatsAsJson` = false: that property assumes `stats_parsed` replaces it,
+ * Optional columns of the `add` struct for a snapshot: `clusteringProvider` for clustered tables.
+ * `stats` is always written, even with `delta.checkpoint.writeStatsAsJson` = false: that property assumes `stats_parsed` replaces it,
  * which this writer does not produce yet, and dropping both would lose data skipping.
  */
-function layoutOf(snapshot: Snapshot): CheckpointLayoutOptions {
+export function checkpointLayout(snapshot: Pick<Snapshot, 'protocol' | 'files'>): CheckpointLayoutOptions {
   const clustered = (snapshot.protocol.writerFeatures ?? []).includes('clustering') || snapshot.files().some((a) => a.clusteringProvider != null)
   return { clusteringProvider: clustered }
 }
@@ -103,6 +107,13 @@ export async function checkpoint(target: Table | Snapshot, options: CheckpointOp
   const snapshot = target instanceof Snapshot ? target : await target.snapshot({ version: options.version, signal })
   checkCheckpointSupported(snapshot)
   const kind = options.kind ?? defaultCheckpointKind(snapshot)
+  if (kind === 'v2' && !supportsV2Checkpoints(snapshot)) {
+    // Readers without the feature do not see UUID-named checkpoints, and a cleanup that trusted
+    // one would delete commits those readers still need.
+    throw new InvalidArgumentError(
+      `${snapshot.tableRoot} version ${snapshot.version}: a V2 checkpoint needs the v2Checkpoint table feature, which the table does not support`,
+    )
+  }
   if (!options.overwrite) {
     const existing = await existingCheckpoint(snapshot, signal)
     if (existing) {
@@ -112,7 +123,7 @@ export async function checkpoint(target: Table | Snapshot, options: CheckpointOp
   }
   throwIfAborted(signal)
   const content = checkpointContent(snapshot, options.now ?? Date.now())
-  const layout = layoutOf(snapshot)
+  const layout = checkpointLayout(snapshot)
   const written =
     kind === 'v2'
       ? await writeV2Checkpoint(snapshot.engine, snapshot.tableRoot, content, layout, options.v2, signal)

@@ -12,6 +12,7 @@ import { throwIfAborted } from '../errors.js'
 import type { Table } from '../table.js'
 import { readLogFile } from './commit-read.js'
 import { type LogFile, logDir, parseLogFile } from './log-files.js'
+import { supportsV2Checkpoints } from './checkpoint-write.js'
 import { chooseCheckpoint } from './log-segment.js'
 import { DAY_MS, logRetentionMs } from './retention.js'
 import { referencedSidecars } from './sidecar-refs.js'
@@ -111,7 +112,11 @@ export async function cleanupLog(table: Table, options: CleanupOptions = {}): Pr
   const cutoffVersion = await cutoffCommit(engine, commits, cutoffTimestamp, ictFrom, signal)
   const none: CleanupResult = { cutoffTimestamp, checkpointVersion: undefined, deleted: [] }
   if (cutoffVersion === undefined) return none
-  const cp = chooseCheckpoint(files, cutoffVersion)
+  // On a table without v2Checkpoint, readers ignore UUID-named checkpoints: one must not be the
+  // only way left to reconstruct a version.
+  const v2 = supportsV2Checkpoints(snapshot)
+  const usable = files.filter((f) => v2 || f.kind.type !== 'checkpoint' || f.kind.layout !== 'uuid')
+  const cp = chooseCheckpoint(usable, cutoffVersion)
   if (!cp) return none
   // Everything older is about to depend on this checkpoint: prove it reads before deleting.
   await table.snapshot({ version: cp.version, signal })

@@ -16,7 +16,9 @@ import { Scan } from '../../src/scan/scan.js'
 import { Table } from '../../src/table.js'
 import type { Snapshot } from '../../src/snapshot.js'
 import { createNodeEngine } from '../../src/engines/node-engine.js'
-import { checkpoint, type CheckpointOptions } from '../../src/log/checkpoint-write.js'
+import { checkpoint, checkpointLayout, supportsV2Checkpoints, type CheckpointOptions } from '../../src/log/checkpoint-write.js'
+import { writeV2Checkpoint } from '../../src/log/checkpoint-files.js'
+import { checkpointContent } from '../../src/log/checkpoint-content.js'
 import { deletedFileRetentionMs, setTransactionRetentionMs } from '../../src/log/retention.js'
 import { UnsupportedFeatureError } from '../../src/errors.js'
 import { collect, diffRows, goldenTables, otherTables, rowsOf, tableUrl } from '../../spec-tests/corpora.js'
@@ -83,13 +85,17 @@ async function roundTrip(srcDir: string): Promise<boolean> {
       }
       let written
       try {
-        written = await checkpoint(before, { ...options, now, overwrite: true })
+        // The public API refuses V2 checkpoints on tables without the v2Checkpoint feature; the
+        // file writer itself is exercised on every table, since the reader does not care.
+        written =
+          options.kind === 'v2' && !supportsV2Checkpoints(before)
+            ? await writeV2Checkpoint(before.engine, before.tableRoot, checkpointContent(before, now), checkpointLayout(before), options.v2)
+            : await checkpoint(before, { ...options, now, overwrite: true })
       } catch (e) {
         // An unknown writer feature may define action fields a checkpoint would drop: refusing is right.
         if (e instanceof UnsupportedFeatureError) return false
         throw e
       }
-      assert.equal(written.version, before.version)
       pruneLog(dir, new Set([written.location, ...written.sidecars]))
       const after = await Table.open(tableUrl(dir), createNodeEngine()).snapshot()
       assert.equal(after.version, before.version, label)

@@ -8,6 +8,8 @@ import { DeltaError } from '../../src/errors.js'
 import { checkpoint } from '../../src/log/checkpoint-write.js'
 import { cleanupLog } from '../../src/log/cleanup.js'
 import { writeChecksum } from '../../src/log/checksum.js'
+import { writeV2Checkpoint } from '../../src/log/checkpoint-files.js'
+import { checkpointContent } from '../../src/log/checkpoint-content.js'
 import { DAY, HOUR, TestTable, addLine, metadataLine, protocolLine } from './log-builder.js'
 
 const pad = (v: number) => String(v).padStart(20, '0')
@@ -93,7 +95,7 @@ test('sidecars: those of deleted checkpoints go once a day old; referenced and f
   const cps = new Map<number, readonly string[]>()
   for (let v = 0; v <= 6; v++) {
     t.clock = T0 + v * DAY + HOUR
-    await t.commit(v === 0 ? [protocolLine(), metadataLine(), addLine('f0')] : [addLine(`f${v}`)])
+    await t.commit(v === 0 ? [protocolLine(3, 7, ['v2Checkpoint'], ['v2Checkpoint']), metadataLine(), addLine('f0')] : [addLine(`f${v}`)])
     if (v === 2 || v === 4) {
       const r = await checkpoint(await t.table.snapshot({ version: v }), { kind: 'v2', v2: { format: 'json', actionsPerSidecar: 2 } })
       cps.set(v, r.sidecars)
@@ -143,4 +145,19 @@ test('with in-commit timestamps the cutoff follows them, not file times (a copie
   assert.equal(r.checkpointVersion, 3)
   for (let v = 3; v <= 8; v++) assert.ok(await loads(t, v))
   assert.equal(await loads(t, 2), false)
+})
+
+test('on a table without v2Checkpoint a UUID-named checkpoint is never the one kept', async () => {
+  const t = await dailyTable(6, [1])
+  // A foreign writer left a V2 checkpoint at 4 on a table whose readers cannot see it.
+  const s4 = await t.table.snapshot({ version: 4 })
+  await writeV2Checkpoint(t.engine, t.root, checkpointContent(s4, t.clock), {}, { format: 'json', sidecars: false })
+  const r = await cleanupLog(t.table, { now: T0 + 6 * DAY + 2 * HOUR, retention: DAY })
+  assert.equal(r.checkpointVersion, 1)
+  assert.ok((await t.logNames()).includes(`${pad(2)}.json`))
+})
+
+test('the public API refuses a V2 checkpoint on a table without the feature', async () => {
+  const t = await dailyTable(1, [])
+  await assert.rejects(checkpoint(t.table, { kind: 'v2' }), (e: unknown) => e instanceof DeltaError && e.code === 'INVALID_ARGUMENT')
 })

@@ -57,7 +57,8 @@ async function checkReadable(t: TestTable, m: Model): Promise<void> {
 async function run(ops: readonly Op[]): Promise<void> {
   const t = new TestTable(Date.UTC(2024, 0, 1, 12))
   const m: Model = { files: [[]], times: [t.clock], oldest: 0 }
-  await t.commit([protocolLine(), metadataLine()])
+  // V2 checkpoints need the table feature.
+  await t.commit([protocolLine(3, 7, ['v2Checkpoint'], ['v2Checkpoint']), metadataLine()])
   let next = 0
   for (const o of ops) {
     const live = m.files[m.files.length - 1]!
