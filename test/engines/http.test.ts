@@ -133,3 +133,23 @@ test('http: writes, deletes and other listings throw ReadOnlyStorageError; commi
   await assert.rejects(createTable(root, engine, { schema }), CommitFailedError)
   await assert.rejects(http.read('ftp://example/x'), { code: 'INVALID_ARGUMENT' })
 })
+
+test('http: a checkpoint whose own commit was cleaned up still leads to the commits after it; a partial multi-part set is left out', async () => {
+  const { fs, root } = servedFs()
+  const log = root + '_delta_log/'
+  const put = (name: string, text = name) => fs.put(log + name, new TextEncoder().encode(text))
+  for (const n of ['00000000000000000000.json', '00000000000000000002.checkpoint.parquet', '00000000000000000003.json', '00000000000000000004.json']) await put(n)
+  await put('_last_checkpoint', '{"version":2,"size":3}')
+  assert.deepEqual(await drainLocations(http, log), [
+    log + '00000000000000000002.checkpoint.parquet',
+    log + '00000000000000000003.json',
+    log + '00000000000000000004.json',
+  ])
+  // The hint says 2 parts but only part 1 exists: no checkpoint, as a real listing would show none complete.
+  await put('_last_checkpoint', '{"version":2,"size":3,"parts":2}')
+  await put('00000000000000000002.checkpoint.0000000001.0000000002.parquet')
+  assert.deepEqual(await drainLocations(http, log), [log + '00000000000000000003.json', log + '00000000000000000004.json'])
+  // An unusable hint is ignored: commits from 0, up to the first gap (version 1).
+  await put('_last_checkpoint', 'not json')
+  assert.deepEqual(await drainLocations(http, log), [log + '00000000000000000000.json'])
+})

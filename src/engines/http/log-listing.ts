@@ -56,8 +56,9 @@ export async function listLogByProbing(
   const start = after ?? hint?.version ?? 0
   const found: FileMeta[] = []
   if (hint && hint.version >= start) found.push(...(await checkpointFiles(dir, hint, probe, signal)))
-  // The checkpoint's own commit may have been cleaned up; later commits must still be found.
-  const skipMissingFirst = hint !== undefined && start === hint.version && found.length > 0
+  // The hinted version existed (a checkpoint was written for it) even if its own commit has been
+  // cleaned up since: probe past that one gap, so later commits are still found.
+  const skipMissingFirst = hint !== undefined && start === hint.version
   found.push(...(await probeCommits(dir, start, skipMissingFirst, probe, options.concurrency, signal)))
   return found
 }
