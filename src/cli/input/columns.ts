@@ -17,6 +17,8 @@ import { describeType } from '../../protocol/schema.js'
 import type { DataType, DecimalType, PrimitiveType, StructField, StructType } from '../../protocol/schema-types.js'
 import { BadValue, decodeScalar, shown, type TypedValue } from './scalars.js'
 
+const UTF8 = new TextEncoder()
+
 /** Builds one Arrow column from values appended in row order. */
 export interface ColumnBuilder {
   /** Appends a JSON value (`null` or `undefined` is null); throws {@link BadValue}. */
@@ -120,7 +122,7 @@ class PrimitiveBuilder extends Base {
     const v = decodeScalar(this.#type, value)
     if (v instanceof Uint8Array) this.#byteLength += v.length
     else if (typeof v === 'string') {
-      const bytes = new TextEncoder().encode(v)
+      const bytes = UTF8.encode(v)
       this.#byteLength += bytes.length
       this.#values.push(bytes)
       return
