@@ -14,6 +14,7 @@ import type { Expression } from './expression.js'
 import { bindExpression } from './expression-bind.js'
 import { formatExpression } from './expression-format.js'
 import { parseExpression } from './expression-parser.js'
+import type { ScanFileReader } from './parallel.js'
 import { readScanFile } from './read-file.js'
 import { type ScanFile, type ScanState, readFields, scanFileOf } from './scan-file.js'
 import { newScanMetrics, type ScanMetrics } from './scan-metrics.js'
@@ -38,6 +39,15 @@ export interface ScanOptions {
 /** Options of {@link Scan.batches}. */
 export interface ScanRunOptions {
   readonly signal?: AbortSignal
+  /**
+   * Read the files with this reader (the Node worker pool, or `createConcurrentScanReader`)
+   * instead of one after another in this thread. Default: sequential.
+   */
+  readonly pool?: ScanFileReader
+  /** With `pool`: yield in scan-file order (default true) or as batches are ready. */
+  readonly ordered?: boolean
+  /** With `pool`: files read at the same time (default: the pool's). */
+  readonly maxInFlight?: number
 }
 
 /** A planned scan of one snapshot. */
@@ -115,6 +125,20 @@ export class Scan {
     const { signal } = options
     let remaining = this.limit ?? Number.POSITIVE_INFINITY
     if (remaining === 0) return
+    if (options.pool) {
+      const { ordered, maxInFlight } = options
+      const run = { metrics: this.metrics, ...(signal ? { signal } : {}), ...(ordered !== undefined ? { ordered } : {}), ...(maxInFlight !== undefined ? { maxInFlight } : {}) }
+      for await (const batch of options.pool.readScanFiles(this.state, this.scanFiles(), run)) {
+        if (batch.numRows === 0) continue
+        if (batch.numRows >= remaining) {
+          yield batch.slice(0, remaining)
+          return
+        }
+        remaining -= batch.numRows
+        yield batch
+      }
+      return
+    }
     for (const file of this.scanFiles()) {
       throwIfAborted(signal)
       this.metrics.filesRead++
