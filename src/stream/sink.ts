@@ -26,7 +26,16 @@ export interface SinkBatch {
 
 /** What happened to one batch. */
 export type SinkBatchResult =
-  | { readonly batchId: number; readonly status: 'committed'; readonly rows: number; readonly commit: CommitOutcome; readonly latencyMs: number }
+  | {
+      readonly batchId: number
+      readonly status: 'committed'
+      readonly rows: number
+      readonly commit: CommitOutcome
+      /** From the start of the batch to its commit (snapshot load, data files, commit with retries). */
+      readonly latencyMs: number
+      /** Of which loading the latest snapshot. */
+      readonly snapshotMs: number
+    }
   /** The table already held this batch (`appTransactionVersion(appId) >= batchId`): not written again. */
   | { readonly batchId: number; readonly status: 'skipped'; readonly committedVersion: number }
 
@@ -72,6 +81,7 @@ export async function commitSinkBatch(table: Table, batch: SinkBatch, options: A
   const clock = options.clock ?? (() => performance.now())
   const started = clock()
   const snapshot = await table.snapshot({ signal })
+  const snapshotMs = clock() - started
   const committed = snapshot.appTransactionVersion(appId)
   if (committed !== undefined && batch.batchId <= committed) return { batchId: batch.batchId, status: 'skipped', committedVersion: committed }
   const txn = new Transaction(snapshot, {
@@ -86,7 +96,7 @@ export async function commitSinkBatch(table: Table, batch: SinkBatch, options: A
   try {
     const commit = await txn.commit(signal ? { signal } : {})
     const rows = batch.data.reduce((n, b) => n + b.numRows, 0)
-    return { batchId: batch.batchId, status: 'committed', rows, commit, latencyMs: clock() - started }
+    return { batchId: batch.batchId, status: 'committed', rows, commit, latencyMs: clock() - started, snapshotMs }
   } catch (e) {
     // Another instance of this stream won the race with the same batch (or a later one).
     if (e instanceof ConcurrentTransactionError && e.appId === appId) {
