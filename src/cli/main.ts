@@ -12,6 +12,8 @@ import { EXIT, UsageError, exitCodeOf } from './context.js'
 import { createCommand } from './create.js'
 import { deleteCommand } from './delete.js'
 import { checkpointCommand } from './checkpoint.js'
+import { demoCommand } from './demo.js'
+import { demoWriterCommand } from './demo-writer.js'
 import { cleanupCommand } from './cleanup.js'
 import { historyCommand } from './history.js'
 import { infoCommand } from './info.js'
@@ -28,6 +30,9 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   create: createCommand,
   append: appendCommand,
   delete: deleteCommand,
+  demo: demoCommand,
+  // Hidden: a writer process of `demo` (spawned by it, not listed in the usage).
+  'demo-writer': demoWriterCommand,
 }
 
 const USAGE = `usage: delta-kernel <command> [options]
@@ -43,6 +48,7 @@ commands:
   checkpoint <table> [--version N] [--kind classic|v2] [--json]
   cleanup <table> [--retain-days D] [--dry-run] [--json]
   vacuum <table> [--dry-run] [--retain-hours H] [--force] [--json]
+  demo [--writers N] [--seconds S] [--phones P] [--dir D] [--keep] [--json]
 
 <table> is a directory path or a file:// URL.`
 
