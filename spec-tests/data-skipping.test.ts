@@ -57,3 +57,14 @@ test('delta-0.8.0-partitioned: partition pruning on year/month/day', async () =>
     { where: "year = '2021' OR day = '1'", filesRead: 4, rows: 5 },
   ])
 })
+
+test('checkpoints with only struct statistics (stats_parsed) still drive skipping', async () => {
+  // Each of the five files holds one row id = 1..5; the checkpoints store stats only as stats_parsed.
+  for (const t of ['kernel-rs/v1-single-part-struct-stats-only', 'kernel-rs/v2-parquet-sidecars-struct-stats-only', 'kernel-rs/v1-multi-part-struct-stats-only']) {
+    await check(t, [
+      { where: 'id = 3', filesRead: 1, rows: 1 },
+      { where: 'id > 3', filesRead: 2, rows: 2 },
+      { where: "value = 'value_9'", filesRead: 0, rows: 0 },
+    ])
+  }
+})

@@ -7,6 +7,7 @@
 import type { Data } from 'apache-arrow'
 import { CorruptCheckpointError } from '../errors.js'
 import type { Add, DeletionVectorDescriptor, Remove } from '../protocol/actions.js'
+import { dataValueToJson } from '../protocol/value-encoding.js'
 import { booleans, integers, stringMaps, strings, structChildren, validity } from './arrow-columns.js'
 
 type Reader<T> = (i: number) => T | null
@@ -60,9 +61,12 @@ export function addReader(data: Data, location: string, firstRow: number): (i: n
   const modificationTime = child(c, 'modificationTime', integers)
   const dataChange = child(c, 'dataChange', booleans)
   const stats = child(c, 'stats', strings)
+  const parsed = c.get('stats_parsed')
+  const parsedValid = parsed ? validity(parsed) : undefined
   const baseRowId = child(c, 'baseRowId', integers)
   const defaultRowCommitVersion = child(c, 'defaultRowCommitVersion', integers)
   const clusteringProvider = child(c, 'clusteringProvider', strings)
+  const tags = child(c, 'tags', stringMaps)
   let row = 0
   const where = () => `${location} row ${firstRow + row} add`
   const dv = dvReader(c.get('deletionVector'), where)
@@ -80,6 +84,9 @@ export function addReader(data: Data, location: string, firstRow: number): (i: n
     }
     const s = stats(i)
     if (s !== null) add.stats = s
+    // Only struct statistics in this checkpoint: keep them in the JSON form the rest of the
+    // kernel reads (dates, timestamps and decimals as strings, as Spark's JSON stats spell them).
+    else if (parsed && parsedValid!(i)) add.stats = JSON.stringify(dataValueToJson(parsed, i))
     const d = dv(i)
     if (d) add.deletionVector = d
     const b = baseRowId(i)
@@ -88,6 +95,8 @@ export function addReader(data: Data, location: string, firstRow: number): (i: n
     if (r !== null) add.defaultRowCommitVersion = r
     const cp = clusteringProvider(i)
     if (cp !== null) add.clusteringProvider = cp
+    const t = tags(i)
+    if (t !== null) add.tags = t
     return add
   }
 }

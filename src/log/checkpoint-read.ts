@@ -8,9 +8,11 @@
 import type { RecordBatch, Vector } from 'apache-arrow'
 import type { Engine } from '../engine/engine.js'
 import { AbortedError, CorruptCheckpointError, DeltaError, InvalidPathError, LimitExceededError, throwIfAborted } from '../errors.js'
-import { type Action, type Add, type Remove, parseActionLine } from '../protocol/actions.js'
+import { type Action, type Add, type Metadata, type Remove, parseActionLine } from '../protocol/actions.js'
 import { addReader, removeReader } from './checkpoint-file-actions.js'
-import { CHECKPOINT_READ_SCHEMA, SIDECAR_READ_SCHEMA } from './checkpoint-schema.js'
+import { CHECKPOINT_NON_FILE, SIDECAR_READ_SCHEMA, checkpointAddWithParsedStats, statsParsedType } from './checkpoint-schema.js'
+import { parseSchema } from '../protocol/schema.js'
+import { columnMappingMode, toPhysicalSchema } from '../protocol/column-mapping.js'
 import { readLogFile } from './commit-read.js'
 import { logDir } from './log-files.js'
 import type { CheckpointFiles } from './log-segment.js'
@@ -103,9 +105,35 @@ async function* readParquetActions(engine: Engine, file: FileMeta, schema: Struc
 }
 
 /**
- * Yields the actions of a checkpoint in batches: first the checkpoint files themselves, then the
- * sidecars any of them reference (V2 checkpoints). `checkpointMetadata` and `sidecar` actions are
- * yielded too, so callers can check them.
+ * The file-action columns to read from one checkpoint or sidecar file: `add.stats_parsed` too when
+ * the file has no JSON `add.stats` (writers may store only the struct form), so data skipping still
+ * has statistics. Footers are cached by the Parquet handler, so the check costs no extra I/O there.
+ */
+async function fileActionSchema(engine: Engine, file: FileMeta, statsParsed: StructType | undefined, signal?: AbortSignal): Promise<StructType> {
+  if (!statsParsed) return SIDECAR_READ_SCHEMA
+  const footer = await engine.parquet.readFooter(file, { signal })
+  const jsonStats = footer.rowGroups.some((rg) => rg.columns.some((c) => c.path === 'add.stats' && c.nullCount !== rg.numRows))
+  if (jsonStats) return SIDECAR_READ_SCHEMA
+  return { type: 'struct', fields: [{ name: 'add', type: checkpointAddWithParsedStats(statsParsed), nullable: true, metadata: {} }, SIDECAR_READ_SCHEMA.fields[1]!] }
+}
+
+/** The `stats_parsed` type for the table a checkpoint's metaData describes. */
+function statsParsedOf(metadata: Metadata | undefined): StructType | undefined {
+  if (!metadata || metadata.schemaString === '') return undefined
+  try {
+    const logical = parseSchema(metadata.schemaString)
+    const data: StructType = { type: 'struct', fields: logical.fields.filter((x) => !metadata.partitionColumns.includes(x.name)) }
+    return statsParsedType(toPhysicalSchema(data, columnMappingMode(metadata.configuration)))
+  } catch {
+    // A schema we cannot use for stats only costs skipping; the snapshot reports it properly.
+    return undefined
+  }
+}
+
+/**
+ * Yields the actions of a checkpoint in batches: first the non-file actions of every checkpoint
+ * file (protocol, metaData, txn, domainMetadata, checkpointMetadata, sidecar), then the file
+ * actions of every part and of the sidecars any of them reference (V2 checkpoints).
  */
 export async function* readCheckpoint(
   engine: Engine,
@@ -114,38 +142,45 @@ export async function* readCheckpoint(
   signal?: AbortSignal,
 ): AsyncGenerator<Action[]> {
   const sidecars: { path: string; sizeInBytes: number; modificationTime: number }[] = []
+  const parquetFiles: FileMeta[] = []
+  let metadata: Metadata | undefined
+  const note = (actions: readonly Action[]) => {
+    for (const a of actions) {
+      if (a.kind === 'sidecar') sidecars.push(a.sidecar)
+      else if (a.kind === 'metaData') metadata = a.metaData
+    }
+  }
   for (const file of checkpoint.files) {
     throwIfAborted(signal)
     const isJson = file.kind.type === 'checkpoint' && file.kind.layout === 'uuid' && file.kind.format === 'json'
     if (isJson) {
       let actions: Action[]
       try {
-        actions = await readLogFile(engine, file.location, signal, file.size)
+        actions = await readLogFile(engine, file.location, signal)
       } catch (e) {
-        if (e instanceof AbortedError || e instanceof LimitExceededError) throw e
+        if (e instanceof AbortedError) throw e
         throw new CorruptCheckpointError(`cannot read checkpoint ${file.location}: ${(e as Error).message}`, { cause: e })
       }
-      for (const a of actions) if (a.kind === 'sidecar') sidecars.push(a.sidecar)
+      note(actions)
       yield actions
     } else {
-      for await (const actions of readParquetActions(engine, file, CHECKPOINT_READ_SCHEMA, signal)) {
-        for (const a of actions) if (a.kind === 'sidecar') sidecars.push(a.sidecar)
+      for await (const actions of readParquetActions(engine, file, CHECKPOINT_NON_FILE, signal)) {
+        note(actions)
         yield actions
       }
+      parquetFiles.push(file)
     }
+  }
+  const statsParsed = statsParsedOf(metadata)
+  for (const file of parquetFiles) {
+    yield* readParquetActions(engine, file, await fileActionSchema(engine, file, statsParsed, signal), signal)
   }
   const dir = `${logDir(tableRoot)}_sidecars/`
   for (const s of sidecars) {
     // Sidecars live in _delta_log/_sidecars; the spec encourages storing only the file name.
-    // Absolute paths are normalised too, so `_sidecars/../../x` cannot pass the prefix check.
-    let location: string
-    try {
-      location = new URL(s.path, dir).href
-    } catch {
-      throw new InvalidPathError(`checkpoint ${checkpoint.version}: invalid sidecar path '${s.path}'`)
-    }
-    if (!location.startsWith(dir) || location.length === dir.length) {
-      throw new InvalidPathError(`checkpoint ${checkpoint.version}: sidecar path '${s.path}' is outside ${dir}`)
+    const location = /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s.path) ? s.path : new URL(s.path, dir).href
+    if (!location.startsWith(dir)) {
+      throw new CorruptCheckpointError(`sidecar path '${s.path}' is outside ${dir}`)
     }
     let meta: FileMeta
     try {
@@ -154,6 +189,6 @@ export async function* readCheckpoint(
       if (e instanceof AbortedError) throw e
       throw new CorruptCheckpointError(`sidecar ${location} of checkpoint ${checkpoint.version} cannot be read`, { cause: e })
     }
-    for await (const actions of readParquetActions(engine, meta, SIDECAR_READ_SCHEMA, signal)) yield actions
+    yield* readParquetActions(engine, meta, await fileActionSchema(engine, meta, statsParsed, signal), signal)
   }
 }

@@ -32,6 +32,7 @@ export const CHECKPOINT_ADD = struct(
   f('modificationTime', LONG),
   f('dataChange', BOOL),
   f('stats', STRING),
+  f('tags', STRING_MAP),
   f('deletionVector', DV),
   f('baseRowId', LONG),
   f('defaultRowCommitVersion', LONG),
@@ -88,3 +89,39 @@ export const CHECKPOINT_READ_SCHEMA: StructType = struct(
 
 /** What replay reads from a sidecar (only file actions live there). */
 export const SIDECAR_READ_SCHEMA: StructType = struct(f('add', CHECKPOINT_ADD), f('remove', CHECKPOINT_REMOVE))
+
+/** Leaf types Delta collects min/max statistics for. */
+function hasMinMax(t: DataType): boolean {
+  return ['byte', 'short', 'integer', 'long', 'float', 'double', 'decimal', 'string', 'date', 'timestamp', 'timestamp_ntz'].includes(t.type)
+}
+
+/** The min/max (or, with `counts`, null-count) struct of a physical data schema; undefined when empty. */
+function statsStruct(s: StructType, counts: boolean): StructType | undefined {
+  const fields: StructField[] = []
+  for (const field of s.fields) {
+    if (field.type.type === 'struct') {
+      const inner = statsStruct(field.type, counts)
+      if (inner) fields.push(f(field.name, inner))
+    } else if (hasMinMax(field.type)) {
+      fields.push(f(field.name, counts ? LONG : field.type))
+    }
+  }
+  return fields.length ? struct(...fields) : undefined
+}
+
+/**
+ * The `add.stats_parsed` struct for a table's physical data columns (PROTOCOL.md "Checkpoint
+ * Schema": numRecords, minValues, maxValues, nullCount, tightBounds). Undefined when the table has
+ * no column with statistics.
+ */
+export function statsParsedType(physicalDataSchema: StructType): StructType | undefined {
+  const minMax = statsStruct(physicalDataSchema, false)
+  const counts = statsStruct(physicalDataSchema, true)
+  if (!minMax || !counts) return undefined
+  return struct(f('numRecords', LONG), f('minValues', minMax), f('maxValues', minMax), f('nullCount', counts), f('tightBounds', BOOL))
+}
+
+/** {@link CHECKPOINT_ADD} with `stats_parsed` of the given type. */
+export function checkpointAddWithParsedStats(statsParsed: StructType): StructType {
+  return struct(...CHECKPOINT_ADD.fields, f('stats_parsed', statsParsed))
+}

@@ -43,7 +43,7 @@ const FEATURES: readonly TableFeature[] = [
   { name: 'rowTracking', kind: 'writer', readSupported: true, writeSupported: false },
   { name: 'timestampNtz', kind: 'readerWriter', readSupported: true, writeSupported: true },
   { name: 'domainMetadata', kind: 'writer', readSupported: true, writeSupported: true },
-  { name: 'v2Checkpoint', kind: 'readerWriter', readSupported: true, writeSupported: false },
+  { name: 'v2Checkpoint', kind: 'readerWriter', readSupported: true, writeSupported: true },
   { name: 'icebergCompatV1', kind: 'writer', readSupported: true, writeSupported: false },
   { name: 'icebergCompatV2', kind: 'writer', readSupported: true, writeSupported: false },
   { name: 'clustering', kind: 'writer', readSupported: true, writeSupported: false },
