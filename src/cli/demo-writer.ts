@@ -75,7 +75,7 @@ async function commitBatch(table: Table, appId: string, writer: number, batchId:
   const data = [sensorBatch(events)]
   for (let attempt = 1; ; attempt++) {
     try {
-      const r = await commitSinkBatch(table, { batchId, data }, { appId, retry: { maxAttempts: 40, initialDelayMs: 5, maxDelayMs: 250 } })
+      const r = await commitSinkBatch(table, { batchId, data }, { appId, retry: { maxAttempts: 100, initialDelayMs: 2, maxDelayMs: 40 } })
       if (r.status === 'committed') {
         send({ type: 'commit', writer, batchId, version: r.commit.version, rows: r.rows, latencyMs: r.latencyMs, snapshotMs: r.snapshotMs, conflictsRetried: r.commit.conflictsRetried })
       }
