@@ -57,6 +57,7 @@ export function decodeColumnChunk(
   try {
     while (pos < numLevels && reader.offset < bytes.byteLength) {
       const header: PageHeader = parquetHeader(reader)
+      checkPageHeader(header, pos, numLevels, leaf.path)
       const body = bytes.subarray(reader.offset, reader.offset + header.compressed_page_size)
       reader.offset += header.compressed_page_size
       if (header.type === 'DICTIONARY_PAGE') {
@@ -100,6 +101,24 @@ export function decodeColumnChunk(
     throw new ParquetError(`parquet: column ${leaf.path} declares ${numLevels} values but its pages hold ${pos}`)
   }
   return { element, numLevels, maxDef, maxRep, def, rep, values }
+}
+
+/**
+ * Refuses page headers that would stall or overrun the page loop: a negative page size moves the
+ * reader backwards (a corrupt file then loops forever), a negative or excessive value count
+ * breaks the level arrays.
+ */
+function checkPageHeader(header: PageHeader, pos: number, numLevels: number, path: string): void {
+  const n = header.data_page_header?.num_values ?? header.data_page_header_v2?.num_values ?? header.dictionary_page_header?.num_values ?? 0
+  const sizes = [header.compressed_page_size, header.uncompressed_page_size, n]
+  const v2 = header.data_page_header_v2
+  if (v2) sizes.push(v2.repetition_levels_byte_length, v2.definition_levels_byte_length)
+  if (sizes.some((x) => !Number.isSafeInteger(x) || x < 0)) {
+    throw new ParquetError(`parquet: column ${path} has a corrupt page header (negative or invalid size or count)`)
+  }
+  if (header.type !== 'DICTIONARY_PAGE' && pos + n > numLevels) {
+    throw new ParquetError(`parquet: column ${path} pages hold more than the ${numLevels} values its chunk declares`)
+  }
 }
 
 function levelArray(max: number, n: number): Levels {
