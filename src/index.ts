@@ -231,3 +231,12 @@ export {
   type VerifiableCapabilities,
   type VerifyPutIfAbsentOptions,
 } from './engine/put-if-absent-probe.js'
+export { streamChanges, DEFAULT_MAX_FILES_PER_TRIGGER, type StreamOptions } from './stream/source.js'
+export type { MicroBatch, StreamFile, SchemaChange } from './stream/micro-batch.js'
+export { type StreamStart } from './stream/start.js'
+export type { ChangePolicy } from './stream/admission.js'
+export { STREAM_OFFSET_FORMAT, checkOffset, parseOffset, serializeOffset, compareOffsets, type StreamOffset } from './stream/offsets.js'
+export { readChangeDataFeed, planChangeDataFeed, type ChangeDataFeedOptions, type ChangeDataFeedPlan } from './stream/cdf.js'
+export { changeFilesOfCommit, type ChangeFile, type ChangeType } from './stream/cdf-plan.js'
+export { CDF_COLUMNS, changeDataFeedSchema } from './stream/cdf-read.js'
+export { appendStream, commitSinkBatch, type AppendStreamOptions, type AppendStreamResult, type SinkBatch, type SinkBatchResult } from './stream/sink.js'
