@@ -28,7 +28,8 @@ const FEATURES: readonly TableFeature[] = [
   { name: 'appendOnly', kind: 'writer', readSupported: true, writeSupported: true, legacyWriterVersion: 2 },
   { name: 'invariants', kind: 'writer', readSupported: true, writeSupported: false, legacyWriterVersion: 2 },
   { name: 'checkConstraints', kind: 'writer', readSupported: true, writeSupported: false, legacyWriterVersion: 3 },
-  { name: 'changeDataFeed', kind: 'writer', readSupported: true, writeSupported: false, legacyWriterVersion: 4 },
+  // Writable: row-level deletes write change data files (src/stream/cdf-write.ts); appends, whole-file deletes and overwrites need none.
+  { name: 'changeDataFeed', kind: 'writer', readSupported: true, writeSupported: true, legacyWriterVersion: 4 },
   { name: 'generatedColumns', kind: 'writer', readSupported: true, writeSupported: false, legacyWriterVersion: 4 },
   {
     name: 'columnMapping',

@@ -22,6 +22,8 @@ export async function rewriteWithout(
   add: Add,
   rows: (batch: A.RecordBatch) => Uint8Array | Promise<Uint8Array>,
   signal?: AbortSignal,
+  /** When given, receives the deleted rows (change data files of CDF tables need them). */
+  removed?: A.RecordBatch[],
 ): Promise<A.RecordBatch[] | undefined> {
   const state = new Scan(snapshot).state
   const kept: A.RecordBatch[] = []
@@ -36,6 +38,7 @@ export async function rewriteWithout(
     }
     const rest = filterBatch(batch, keep)
     if (rest.numRows > 0) kept.push(rest)
+    if (removed && rest.numRows < batch.numRows) removed.push(filterBatch(batch, keep.map((k) => 1 - k)))
   }
   return deleted === 0 ? undefined : kept
 }

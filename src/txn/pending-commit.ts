@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import type { Action, Add, DomainMetadata, Metadata, Protocol, Remove, Txn } from '../protocol/actions.js'
+import type { Action, Add, AddCdcFile, DomainMetadata, Metadata, Protocol, Remove, Txn } from '../protocol/actions.js'
 import { serializeActions } from '../protocol/actions.js'
 import { buildCommitInfo, nextInCommitTimestamp } from './commit-info.js'
 import type { PendingCommitSource, WinningCommit } from './commit.js'
@@ -27,6 +27,8 @@ export interface StagedCommit {
   readonly txns: readonly Txn[]
   readonly removes: readonly Remove[]
   readonly adds: readonly Add[]
+  /** Change data files (CDF tables: the rows a row-level delete removed). */
+  readonly cdc?: readonly AddCdcFile[]
   readonly scope: ConflictScope
   readonly operation: string
   readonly operationParameters: Readonly<Record<string, unknown>>
@@ -77,6 +79,7 @@ export function pendingCommit(s: StagedCommit): PendingCommitSource {
     for (const t of s.txns) actions.push({ kind: 'txn', txn: t })
     for (const r of s.removes) actions.push({ kind: 'remove', remove: r })
     for (const a of s.adds) actions.push({ kind: 'add', add: a })
+    for (const c of s.cdc ?? []) actions.push({ kind: 'cdc', cdc: c })
     return new TextEncoder().encode(serializeActions(actions))
   }
   const rebase = async (winner: WinningCommit): Promise<void> => {

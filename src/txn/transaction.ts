@@ -11,7 +11,7 @@
  */
 import type * as A from 'apache-arrow'
 import { ConcurrentTransactionError, InvalidArgumentError, InvalidWriteError } from '../errors.js'
-import type { Add, DomainMetadata, Metadata, Protocol, Remove, Txn } from '../protocol/actions.js'
+import type { Add, AddCdcFile, DomainMetadata, Metadata, Protocol, Remove, Txn } from '../protocol/actions.js'
 import { checkWriteSupported } from '../protocol/features.js'
 import { parseSchema, partitionSchema, serializeSchema } from '../protocol/schema.js'
 import type { StructType } from '../protocol/schema-types.js'
@@ -22,6 +22,7 @@ import { maybeCheckpoint } from '../log/checkpoint-hook.js'
 import { Table } from '../table.js'
 import type { ConflictScope, IsolationLevel } from './conflicts.js'
 import { rewriteWithout } from './delete-rows.js'
+import { cdcFilesForRemovedRows, changeDataFeedEnabled } from '../stream/cdf-write.js'
 import { checkAdd, checkUniquePaths, removeFor } from './file-actions.js'
 import { pendingCommit } from './pending-commit.js'
 import { type PartitionPredicate, partitionRowOf } from './predicate.js'
@@ -105,6 +106,11 @@ export class Transaction {
   #readWholeTable = false
   #readPredicates: PartitionPredicate[] = []
   #readFiles = new Set<string>()
+  // --- Change data feed (src/stream/cdf-write.ts): change data files of row-level deletes, and
+  // the file actions those deletes made (a commit with cdc files may hold nothing else).
+  #cdc: AddCdcFile[] = []
+  #cdcCovered = new Set<string>()
+  // --- end change data feed
   #operation: { name: string; parameters: Record<string, unknown> } | undefined
   #closed = false
 
@@ -245,18 +251,22 @@ export class Transaction {
     const victims = this.#select(predicate.partitions)
     let addedFiles = 0
     let removedFiles = 0
+    // Rewriting files on a CDF table: the deleted rows go to change data files (see cdf-write.ts).
+    const removedRows = predicate.rows && changeDataFeedEnabled(this.metadata.configuration) ? [] : undefined
     for (const add of victims) {
       this.#readFiles.add(add.path)
       if (predicate.rows) {
-        const kept = await rewriteWithout(this.snapshot, add, predicate.rows, options.signal)
+        const kept = await rewriteWithout(this.snapshot, add, predicate.rows, options.signal, removedRows)
         if (kept === undefined) continue // no row of this file matched
         const adds = kept.length > 0 ? await writeDataFiles(kept, this.#writeContext(options.signal)) : []
         this.#adds.push(...adds)
         addedFiles += adds.length
+        if (removedRows) for (const a of [add, ...adds]) this.#cdcCovered.add(a.path)
       }
       this.#removes.set(add.path, removeFor(add, this.#now(), true))
       removedFiles++
     }
+    if (removedRows && removedRows.length > 0) this.#cdc.push(...(await cdcFilesForRemovedRows(this.#writeContext(options.signal), removedRows)))
     return { removedFiles, addedFiles }
   }
 
@@ -329,6 +339,13 @@ export class Transaction {
     const snapshot = this.snapshot
     const removes = [...this.#removes.values()]
     checkUniquePaths(this.#adds, removes, this.#where)
+    if (this.#cdc.length > 0) {
+      // Readers take a commit with cdc files from those files alone: any other data change would vanish from the feed.
+      const uncovered = [...this.#adds.filter((a) => a.dataChange), ...removes.filter((r) => r.dataChange)].find((f) => !this.#cdcCovered.has(f.path))
+      if (uncovered) {
+        throw new InvalidWriteError(`${this.#where}: on a table with the change data feed enabled, a row-level delete cannot share a commit with other data changes (found ${uncovered.path}); commit them separately`)
+      }
+    }
     const readMeta = snapshot.metadata
     if (readMeta.configuration['delta.appendOnly']?.toLowerCase() === 'true' && removes.some((r) => r.dataChange)) {
       throw new InvalidWriteError(`${this.#where}: the table is append-only (delta.appendOnly=true); removing data is not allowed`)
@@ -369,6 +386,7 @@ export class Transaction {
       txns: [...this.#txns.values()],
       removes,
       adds: this.#adds,
+      cdc: this.#cdc,
       scope,
       operation: this.#options.operation ?? op.name,
       operationParameters: this.#options.operationParameters ?? op.parameters,

@@ -49,6 +49,10 @@ export interface WriteDataOptions {
   readonly dataChange?: boolean
   /** Rows per Parquet row group, passed to the handler. */
   readonly rowGroupSize?: number
+  /** Directory under the table root to write into, ending in `/` (change data files use `_change_data/`). Default the root. */
+  readonly directory?: string
+  /** File name prefix; default `part` (change data files use `cdc`). */
+  readonly filePrefix?: string
 }
 
 type Codec = NonNullable<ParquetWriteOptions['compression']>
@@ -132,7 +136,7 @@ export async function writeDataFiles(data: A.Table | readonly A.RecordBatch[], c
       .map((b, k) => projectRows(b, group.rows[k], dataCols, arrowData))
       .filter((b) => b.numRows > 0)
     const dir = partitionDirectory(partCols.fields.map(physicalName), group.values)
-    const relative = `${dir}part-${String(g).padStart(5, '0')}-${crypto.randomUUID()}.c000${suffix}.parquet`
+    const relative = `${options.directory ?? ''}${dir}${options.filePrefix ?? 'part'}-${String(g).padStart(5, '0')}-${crypto.randomUUID()}.c000${suffix}.parquet`
     const path = encodeRelativePath(relative)
     const location = resolveTablePath(ctx.tableRoot, path)
     const written = await ctx.engine.parquet.write(location, fileBatches, {
