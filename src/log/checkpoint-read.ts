@@ -156,9 +156,9 @@ export async function* readCheckpoint(
     if (isJson) {
       let actions: Action[]
       try {
-        actions = await readLogFile(engine, file.location, signal)
+        actions = await readLogFile(engine, file.location, signal, file.size)
       } catch (e) {
-        if (e instanceof AbortedError) throw e
+        if (e instanceof AbortedError || e instanceof LimitExceededError) throw e
         throw new CorruptCheckpointError(`cannot read checkpoint ${file.location}: ${(e as Error).message}`, { cause: e })
       }
       note(actions)
@@ -178,9 +178,15 @@ export async function* readCheckpoint(
   const dir = `${logDir(tableRoot)}_sidecars/`
   for (const s of sidecars) {
     // Sidecars live in _delta_log/_sidecars; the spec encourages storing only the file name.
-    const location = /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s.path) ? s.path : new URL(s.path, dir).href
-    if (!location.startsWith(dir)) {
-      throw new CorruptCheckpointError(`sidecar path '${s.path}' is outside ${dir}`)
+    // Absolute paths are normalised too, so `_sidecars/../../x` cannot pass the prefix check.
+    let location: string
+    try {
+      location = new URL(s.path, dir).href
+    } catch {
+      throw new InvalidPathError(`checkpoint ${checkpoint.version}: invalid sidecar path '${s.path}'`)
+    }
+    if (!location.startsWith(dir) || location.length === dir.length) {
+      throw new InvalidPathError(`checkpoint ${checkpoint.version}: sidecar path '${s.path}' is outside ${dir}`)
     }
     let meta: FileMeta
     try {
