@@ -72,9 +72,9 @@ async function writeBatch(fs: FileSystem, n: number, app = 'ingest'): Promise<nu
 }
 
 /** A durable store holding a table with batches 1..n committed (versions 1..n). */
-async function tableWith(n: number, properties: Record<string, string> = {}): Promise<FileSystem> {
+async function tableWith(n: number, properties: Record<string, string> = {}, tableFeatures: string[] = []): Promise<FileSystem> {
   const disk = createMemoryFileSystem()
-  await createTable(ROOT, engineOn(disk), { schema: SCHEMA, properties })
+  await createTable(ROOT, engineOn(disk), { schema: SCHEMA, properties, tableFeatures })
   for (let i = 1; i <= n; i++) await writeBatch(disk, i)
   return disk
 }
@@ -186,7 +186,7 @@ test('crash between the commit and its checkpoint: readable from the commits; a 
 })
 
 test('crash halfway through a V2 checkpoint (sidecar written, checkpoint file not): readable; the sidecar is the only residue', async () => {
-  const disk = await tableWith(3)
+  const disk = await tableWith(3, {}, ['v2Checkpoint'])
   const before = await keys(disk)
   await crashingProcess(disk, [{ ops: 'put', match: /_delta_log\/\d{20}\.checkpoint\.[0-9a-f-]+\.parquet$/, fault: { kind: 'crash', point: 'v2 checkpoint file' } }], (fs) =>
     checkpoint(Table.open(ROOT, engineOn(fs)), { kind: 'v2' }),
