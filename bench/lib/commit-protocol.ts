@@ -8,6 +8,8 @@ export interface RoundReport {
   readonly end: number
   /** Latency of each commit (delta: `Transaction.commit`; floor: first try to success), ms. */
   readonly latencies: readonly number[]
+  /** Delta only: latency of each whole transaction (snapshot load, data file write, commit), ms. */
+  readonly transactions?: readonly number[]
   /** Delta: rebases over concurrent winners; floor: put-if-absent races lost. */
   readonly conflictsRetried: number
   readonly attempts: number

@@ -81,12 +81,14 @@ async function measureWriters(ctx: BenchContext, workers: number, total: number)
     const subject = summarise(delta.map(wall))
     const baseline = summarise(floor.map(wall))
     const latencies = delta.flatMap((r) => r.flatMap((x) => x.latencies))
+    const transactions = delta.flatMap((r) => r.flatMap((x) => x.transactions ?? []))
     const floorLatencies = floor.flatMap((r) => r.flatMap((x) => x.latencies))
     const conflicts = delta.map((r) => r.reduce((n, x) => n + x.conflictsRetried, 0))
     return pairRow(NAME, label, subject, 'put-if-absent floor', baseline, {
       'commits/s': commits / (subject.median / 1000),
       'p50 ms': percentile(latencies, 50),
       'p99 ms': percentile(latencies, 99),
+      'txn p50 ms': percentile(transactions, 50),
       'conflicts retried/round': summarise(conflicts).median,
       lost: 0,
       'floor puts/s': commits / (baseline.median / 1000),

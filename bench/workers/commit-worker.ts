@@ -32,10 +32,12 @@ function batchOf(first: number): A.RecordBatch {
 async function deltaRound(root: string, commits: number): Promise<RoundReport> {
   const table = Table.open(root, engine)
   const latencies: number[] = []
+  const transactions: number[] = []
   let conflictsRetried = 0
   let attempts = 0
   const start = wallNow()
   for (let i = 0; i < commits; i++) {
+    const started = performance.now()
     // Generous attempt budget: 16 racing writers on 2 cores can lose many races in a row, and a
     // failed commit would be an error here, not a measurement. Backoff stays at its defaults.
     const txn = new Transaction(await table.snapshot(), { retry: { maxAttempts: 1000 } })
@@ -43,10 +45,11 @@ async function deltaRound(root: string, commits: number): Promise<RoundReport> {
     const t0 = performance.now()
     const outcome = await txn.commit()
     latencies.push(performance.now() - t0)
+    transactions.push(performance.now() - started)
     conflictsRetried += outcome.conflictsRetried
     attempts += outcome.attempts
   }
-  return { worker, start, end: wallNow(), latencies, conflictsRetried, attempts }
+  return { worker, start, end: wallNow(), latencies, transactions, conflictsRetried, attempts }
 }
 
 async function floorRound(dir: string, total: number): Promise<RoundReport> {
