@@ -12,6 +12,7 @@ import { EXIT, UsageError, exitCodeOf } from './context.js'
 import { createCommand } from './create.js'
 import { deleteCommand } from './delete.js'
 import { checkpointCommand } from './checkpoint.js'
+import { changesCommand } from './changes.js'
 import { demoCommand } from './demo.js'
 import { demoWriterCommand } from './demo-writer.js'
 import { cleanupCommand } from './cleanup.js'
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   create: createCommand,
   append: appendCommand,
   delete: deleteCommand,
+  changes: changesCommand,
   demo: demoCommand,
   // Hidden: a writer process of `demo` (spawned by it, not listed in the usage).
   'demo-writer': demoWriterCommand,
@@ -48,6 +50,7 @@ commands:
   checkpoint <table> [--version N] [--kind classic|v2] [--json]
   cleanup <table> [--retain-days D] [--dry-run] [--json]
   vacuum <table> [--dry-run] [--retain-hours H] [--force] [--json]
+  changes <table> (--from N | --from-timestamp ISO) [--to M | --to-timestamp ISO] [--columns a,b] [--format ndjson|csv]
   demo [--writers N] [--seconds S] [--phones P] [--dir D] [--keep] [--json]
 
 <table> is a directory path or a file:// URL.`

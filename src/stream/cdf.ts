@@ -125,8 +125,16 @@ export async function planChangeDataFeed(table: Table, options: ChangeDataFeedOp
  * `update_postimage`), `_commit_version` and `_commit_timestamp`, in commit order.
  */
 export async function* readChangeDataFeed(table: Table, options: ChangeDataFeedOptions): AsyncGenerator<A.RecordBatch> {
+  yield* readPlannedChangeDataFeed(table, await planChangeDataFeed(table, options), options)
+}
+
+/** Reads a feed planned by {@link planChangeDataFeed} (pass the same `columns`). */
+export async function* readPlannedChangeDataFeed(
+  table: Table,
+  plan: ChangeDataFeedPlan & { readonly metadata: Metadata },
+  options: Pick<ChangeDataFeedOptions, 'columns' | 'signal'> = {},
+): AsyncGenerator<A.RecordBatch> {
   const { signal } = options
-  const plan = await planChangeDataFeed(table, options)
   const state = streamScanState(table.root, plan.endVersion, plan.metadata, options.columns)
   const names = partitionNameMap(plan.metadata)
   for (const commit of plan.commits) {
