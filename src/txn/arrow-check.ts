@@ -9,6 +9,7 @@
  */
 import * as A from 'apache-arrow'
 import { InvalidWriteError } from '../errors.js'
+import { takeData } from '../scan/take.js'
 import { describeType } from '../protocol/schema.js'
 import type { DataType } from '../protocol/schema-types.js'
 
@@ -81,4 +82,45 @@ export function relabelData(data: A.Data, type: A.DataType): A.Data {
     return data.clone(type, data.offset, data.length, data.nullCount, undefined, children)
   }
   return data.type === type ? data : data.clone(type)
+}
+
+/**
+ * Dictionary-encoded columns (apache-arrow's `tableFromArrays` makes every string column one)
+ * decoded to plain columns of their value type, so callers can hand any Arrow data to a write.
+ * Only top-level columns are decoded; nested dictionaries are refused by `checkArrowType`.
+ */
+export function decodeDictionaries(batch: A.RecordBatch): A.RecordBatch {
+  if (!batch.schema.fields.some((f) => A.DataType.isDictionary(f.type))) return batch
+  const fields: A.Field[] = []
+  const children: A.Data[] = []
+  batch.schema.fields.forEach((f, k) => {
+    const data = batch.data.children[k]!
+    if (!A.DataType.isDictionary(f.type)) {
+      fields.push(f)
+      children.push(data)
+      return
+    }
+    const dict = data.dictionary
+    if (!dict || dict.data.length !== 1) throw new InvalidWriteError(`column ${f.name}: a dictionary in several chunks is not supported; decode it first`)
+    const keys = data.values as ArrayLike<number | bigint>
+    const valid = (i: number) => data.nullCount === 0 || !data.nullBitmap || ((data.nullBitmap[(data.offset + i) >> 3]! >> ((data.offset + i) & 7)) & 1) === 1
+    const indices = new Int32Array(data.length)
+    for (let i = 0; i < data.length; i++) indices[i] = valid(i) ? Number(keys[i]) : 0
+    const decoded = takeData(dict.data[0]!, indices)
+    const type = (f.type as A.Dictionary).dictionary
+    fields.push(new A.Field(f.name, type, f.nullable, f.metadata))
+    children.push(A.makeData({ type: type as A.Utf8, length: data.length, nullCount: data.nullCount, nullBitmap: data.nullCount > 0 ? copyBitmap(data) : undefined, valueOffsets: decoded.valueOffsets, data: decoded.values as Uint8Array, ...(decoded.children.length ? { children: decoded.children } : {}) } as never))
+  })
+  const schema = new A.Schema(fields, batch.schema.metadata)
+  return new A.RecordBatch(schema, A.makeData({ type: new A.Struct(fields), length: batch.numRows, nullCount: 0, children }))
+}
+
+/** The validity bitmap of `data` re-based to offset 0. */
+function copyBitmap(data: A.Data): Uint8Array {
+  const out = new Uint8Array(Math.ceil(data.length / 8))
+  for (let i = 0; i < data.length; i++) {
+    const j = data.offset + i
+    if ((data.nullBitmap![j >> 3]! >> (j & 7)) & 1) out[i >> 3] |= 1 << (i & 7)
+  }
+  return out
 }

@@ -22,7 +22,7 @@ import { dataSchema, partitionSchema } from '../protocol/schema.js'
 import type { StructType } from '../protocol/schema-types.js'
 import { constantVector } from '../scan/constant-vector.js'
 import { takeData } from '../scan/take.js'
-import { checkArrowType, relabelData } from './arrow-check.js'
+import { checkArrowType, decodeDictionaries, relabelData } from './arrow-check.js'
 import { encodeRelativePath } from './file-actions.js'
 import { splitByPartition } from './partition-split.js'
 import { collectStats } from './stats-collect.js'
@@ -112,7 +112,7 @@ function projectRows(batch: A.RecordBatch, rows: Int32Array | undefined, target:
  * Throws `InvalidWriteError` when the data does not fit the schema.
  */
 export async function writeDataFiles(data: A.Table | readonly A.RecordBatch[], ctx: WriteDataContext, options: WriteDataOptions = {}): Promise<Add[]> {
-  const batches = (data instanceof A.Table ? data.batches : data).filter((b) => b.numRows > 0)
+  const batches = (data instanceof A.Table ? data.batches : data).filter((b) => b.numRows > 0).map(decodeDictionaries)
   checkBatches(batches, ctx.schema)
   if (batches.length === 0) return []
   const dataCols = dataSchema(ctx.schema, ctx.partitionColumns)
