@@ -7,7 +7,7 @@
  *   winner whose `commitInfo.txnId` is ours means an earlier attempt of ours landed after all
  *   (see the next case): done, at that version. Otherwise the pending commit checks each winner
  *   (`rebase`, which throws a `ConcurrentModificationError` on a logical conflict) and the loop
- *   tries again at the first free version, after a jittered backoff.
+ *   tries again at once at the first free version; storage errors retry after a jittered backoff.
  * - **the put throws a `StorageError`**: whether the object was written is unknown. The loop
  *   backs off and puts again at the same version; if that says "exists", the winner check above
  *   reads N and compares transaction ids, so our own landed write is recognised and never
@@ -91,8 +91,13 @@ export async function commitWithRetry(
   let conflictsRetried = 0
   let lastError: unknown
   let putOutcomeUnknown = false
+  // Backoff is for storage errors. After losing a race the rebase has just read every winner up to
+  // the first free version, so waiting only lets more writers take it: retry at once.
+  let storageFailures = 0
+  let lastWasStorageError = false
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-    if (attempt > 1) await policy.sleep(backoffDelay(attempt - 1, policy), signal)
+    if (lastWasStorageError) await policy.sleep(backoffDelay(storageFailures, policy), signal)
+    lastWasStorageError = false
     throwIfAborted(signal)
     try {
       const location = dir + commitFileName(version)
@@ -113,6 +118,8 @@ export async function commitWithRetry(
     } catch (e) {
       if (!(e instanceof StorageError)) throw e
       lastError = e
+      storageFailures++
+      lastWasStorageError = true
     }
   }
   const unknown = putOutcomeUnknown

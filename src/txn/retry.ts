@@ -30,8 +30,8 @@ export interface ResolvedRetryPolicy {
   readonly random: () => number
 }
 
-/** Default number of put attempts of one commit. */
-export const DEFAULT_MAX_COMMIT_ATTEMPTS = 10
+/** Default number of put attempts of one commit: many small concurrent writers lose races often, and a lost race costs only a re-read. */
+export const DEFAULT_MAX_COMMIT_ATTEMPTS = 100
 
 /** Fills in defaults and validates the numbers. */
 export function resolveRetryPolicy(policy: RetryPolicy = {}): ResolvedRetryPolicy {
