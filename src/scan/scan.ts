@@ -7,6 +7,8 @@
 import type { RecordBatch } from 'apache-arrow'
 import { InvalidArgumentError, throwIfAborted } from '../errors.js'
 import { columnMappingMode, physicalName, toPhysicalSchema } from '../protocol/column-mapping.js'
+import { parsePartitionValue } from '../protocol/partition-values.js'
+import { resolveTablePath } from '../protocol/paths.js'
 import type { StructType } from '../protocol/schema-types.js'
 import type { Snapshot } from '../snapshot.js'
 import { partitionRowOf } from '../txn/predicate.js'
