@@ -92,7 +92,7 @@ const ms = (n: number) => (Number.isNaN(n) ? '-' : `${n < 10 ? n.toFixed(1) : Ma
 function liveView(reader: DemoReader, totals: WriterTotals, elapsedMs: number, seconds: number): string[] {
   const s = elapsedMs / 1000
   const lines = [
-    `[${s.toFixed(1).padStart(5)}s/${seconds}s] version ${reader.latestKnownVersion}  commits ${fmt(totals.commits)} (${fmt(totals.commits / Math.max(s, 0.001))}/s)  ` +
+    `[${s.toFixed(1).padStart(5)}s, writers run ${seconds}s each] version ${reader.latestKnownVersion}  commits ${fmt(totals.commits)} (${fmt(totals.commits / Math.max(s, 0.001))}/s)  ` +
       `conflicts ${fmt(totals.conflictsRetried)}  streamed ${fmt(reader.events)} events (${fmt(reader.events / Math.max(s, 0.001))}/s) in ${fmt(reader.microBatches)} micro-batches`,
   ]
   for (const [device, d] of reader.top(6)) {
