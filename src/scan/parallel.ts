@@ -64,7 +64,14 @@ export async function* readScanFilesConcurrently<F, T>(
   const capacity = positiveInteger('bufferedBatchesPerFile', options.bufferedBatchesPerFile, 2)
   const ordered = options.ordered ?? true
   const outer = options.signal
-  const inner = new AbortController()
+  // One controller per file rather than listeners on a shared signal: many files in flight would
+  // otherwise pile listeners onto one signal.
+  const controllers = new Set<AbortController>()
+  let stopped: unknown
+  const stop = (reason: unknown) => {
+    stopped ??= reason ?? new AbortedError('scan stopped')
+    for (const c of controllers) c.abort(reason)
+  }
   let wakeConsumer: (() => void) | undefined
   const wake = () => {
     const w = wakeConsumer
@@ -72,23 +79,28 @@ export async function* readScanFilesConcurrently<F, T>(
     w?.()
   }
   const onAbort = () => {
-    inner.abort(outer?.reason)
+    stop(outer?.reason)
     wake()
   }
   outer?.addEventListener('abort', onAbort, { once: true })
   const active: Slot<T>[] = []
   const produce = async (slot: Slot<T>, file: F, index: number) => {
+    const controller = new AbortController()
+    const { signal } = controller
+    controllers.add(controller)
+    if (stopped !== undefined) controller.abort(stopped)
     try {
-      for await (const item of readOne(file, index, inner.signal)) {
-        if (inner.signal.aborted) return
+      for await (const item of readOne(file, index, signal)) {
+        if (signal.aborted) return
         slot.queue.push(item)
         wake()
-        while (slot.queue.length >= capacity && !inner.signal.aborted) await new Promise<void>((r) => (slot.resume = r))
+        while (slot.queue.length >= capacity && !signal.aborted) await new Promise<void>((r) => (slot.resume = r))
       }
     } catch (e) {
       slot.failed = true
       slot.error = e
     } finally {
+      controllers.delete(controller)
       slot.done = true
       wake()
     }
@@ -124,7 +136,7 @@ export async function* readScanFilesConcurrently<F, T>(
   } finally {
     outer?.removeEventListener('abort', onAbort)
     // Stops every reader still running (early return, failure or abort).
-    inner.abort(new AbortedError('scan stopped'))
+    stop(new AbortedError('scan stopped'))
     for (const s of active) s.resume?.()
   }
 }

@@ -55,9 +55,10 @@ export async function copyTable(corpus: string): Promise<{ dir: string; cleanup:
 
 /**
  * A table of `files` data files in a temp directory; file k holds rows `id = k*rowsPerFile + j`
- * (`file = k`), one commit per file, so every row names its file.
+ * (`file = k`), one commit per file, so every row names its file. `rowGroupSize` splits files
+ * into row groups (and so into several batches).
  */
-export async function generatedTable(files: number, rowsPerFile: number): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function generatedTable(files: number, rowsPerFile: number, rowGroupSize?: number): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'dk-pool-gen-'))
   const engine = createNodeEngine()
   const root = tableUrl(dir)
@@ -80,7 +81,7 @@ export async function generatedTable(files: number, rowsPerFile: number): Promis
       text: A.vectorFromArray(Array.from({ length: rowsPerFile }, (_, j) => `row ${k}-${j} ${'x'.repeat(j % 17)}`), new A.Utf8()),
     })
     const txn = new Transaction(await table.snapshot())
-    await txn.append(batch)
+    await txn.append(batch, rowGroupSize !== undefined ? { rowGroupSize } : {})
     await txn.commit()
   }
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) }

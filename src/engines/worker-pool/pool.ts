@@ -134,7 +134,13 @@ class Pool implements ScanWorkerPool {
     for (const task of this.#queue.splice(0)) this.#fail(task, error)
     const slots = this.#workers.splice(0)
     for (const slot of slots) if (slot.task) this.#fail(slot.task, error)
-    await Promise.all(slots.map((s) => s.worker.terminate()))
+    // An unref'd worker's exit event would not keep the loop alive: terminate() could never settle.
+    await Promise.all(
+      slots.map((s) => {
+        s.worker.ref()
+        return s.worker.terminate()
+      }),
+    )
   }
 
   async *#readOne(stateJson: string, file: ScanFile, signal: AbortSignal, metrics: ScanMetrics | undefined): AsyncGenerator<A.RecordBatch> {

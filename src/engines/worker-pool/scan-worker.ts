@@ -48,6 +48,14 @@ const enginePromise = buildEngine((workerData ?? {}) as WorkerInit)
 enginePromise.catch(() => {})
 const reads = new Map<number, Read>()
 
+// An engine may leave a prefetch behind when a read is cancelled; its rejection with AbortedError
+// must not kill the worker (and fail whichever read the worker serves next). Anything else still
+// crashes the worker, which the pool reports on the read it was serving.
+process.on('unhandledRejection', (reason) => {
+  if (reason instanceof AbortedError) return
+  throw reason
+})
+
 function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer)
 }
