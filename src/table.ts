@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { Engine } from './engine/engine.js'
-import { InvalidArgumentError, VersionNotFoundError, throwIfAborted } from './errors.js'
+import { CorruptCheckpointError, InvalidArgumentError, VersionNotFoundError, throwIfAborted } from './errors.js'
 import { readLogFile } from './log/commit-read.js'
 import { type LogFile, logDir, parseLogFile } from './log/log-files.js'
 import { buildLogSegment } from './log/log-segment.js'
@@ -74,8 +74,27 @@ export class Table {
     if (options.timestamp !== undefined) {
       version = await this.versionAtTimestamp(options.timestamp, { signal })
     }
-    const segment = await buildLogSegment(this.engine, this.root, { version, signal })
-    return loadSnapshot(this.engine, segment, signal)
+    let segment = await buildLogSegment(this.engine, this.root, { version, signal })
+    try {
+      return await loadSnapshot(this.engine, segment, signal)
+    } catch (e) {
+      if (!(e instanceof CorruptCheckpointError)) throw e
+      // A torn or corrupt checkpoint (e.g. a writer crashed halfway): the spec lets readers use any
+      // complete checkpoint, or none, so fall back to older ones and finally to the commits alone.
+      while (segment.checkpoint) {
+        try {
+          segment = await buildLogSegment(this.engine, this.root, { version: segment.version, maxCheckpointVersion: segment.checkpoint.version - 1, signal })
+        } catch {
+          throw e // the commits before the bad checkpoint are gone: report the checkpoint
+        }
+        try {
+          return await loadSnapshot(this.engine, segment, signal)
+        } catch (again) {
+          if (!(again instanceof CorruptCheckpointError)) throw again
+        }
+      }
+      throw e
+    }
   }
 
   /** The latest committed version. */

@@ -89,6 +89,11 @@ export function chooseCheckpoint(files: readonly LogFile[], max: number): Checkp
 export interface LogSegmentOptions {
   /** Version to reconstruct; default the latest. */
   readonly version?: number
+  /**
+   * Use no checkpoint newer than this version (and ignore `_last_checkpoint`): the way back when
+   * a newer checkpoint turned out to be unreadable.
+   */
+  readonly maxCheckpointVersion?: number
   readonly signal?: AbortSignal
 }
 
@@ -98,12 +103,12 @@ export interface LogSegmentOptions {
  * can no longer be reconstructed, `LogGapError` when commits are missing.
  */
 export async function buildLogSegment(engine: Engine, tableRoot: string, options: LogSegmentOptions = {}): Promise<LogSegment> {
-  const { signal, version: target } = options
+  const { signal, version: target, maxCheckpointVersion } = options
   throwIfAborted(signal)
   if (target !== undefined && (!Number.isSafeInteger(target) || target < 0)) {
     throw new VersionNotFoundError(`${tableRoot}: invalid version ${target}`)
   }
-  const hint = await readLastCheckpoint(engine, tableRoot, signal)
+  const hint = maxCheckpointVersion === undefined ? await readLastCheckpoint(engine, tableRoot, signal) : undefined
   let files: LogFile[] | undefined
   if (hint && (target === undefined || hint.version <= target)) {
     files = await listLog(engine, tableRoot, hint.version, signal)
@@ -112,11 +117,11 @@ export async function buildLogSegment(engine: Engine, tableRoot: string, options
     if (!cp || cp.version < hint.version) files = undefined
   }
   files ??= await listLog(engine, tableRoot, undefined, signal)
-  return segmentFromFiles(tableRoot, files, target)
+  return segmentFromFiles(tableRoot, files, target, maxCheckpointVersion)
 }
 
 /** Builds a segment from an already classified listing (pure; exported for tests). */
-export function segmentFromFiles(tableRoot: string, files: readonly LogFile[], target?: number): LogSegment {
+export function segmentFromFiles(tableRoot: string, files: readonly LogFile[], target?: number, maxCheckpointVersion?: number): LogSegment {
   const commits = files.filter((f) => f.kind.type === 'commit')
   const checkpoints = files.filter((f) => f.kind.type === 'checkpoint')
   if (commits.length === 0 && checkpoints.length === 0) {
@@ -130,7 +135,7 @@ export function segmentFromFiles(tableRoot: string, files: readonly LogFile[], t
   if (version > latest) {
     throw new VersionNotFoundError(`${tableRoot}: version ${version} does not exist; the latest version is ${latest}`)
   }
-  const checkpoint = chooseCheckpoint(files, version)
+  const checkpoint = chooseCheckpoint(files, Math.min(version, maxCheckpointVersion ?? version))
   const start = checkpoint ? checkpoint.version + 1 : 0
   const needed = commits.filter((c) => c.version >= start && c.version <= version)
   let expect = start
