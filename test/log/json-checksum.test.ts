@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { md5Hex } from '../../src/log/md5.js'
 import { canonicalizeJson, jsonChecksum, strictUrlEncode } from '../../src/log/json-checksum.js'
 import { lastCheckpointJson } from '../../src/log/last-checkpoint-write.js'
+import { CORPORA_ROOT } from '../corpora-root.js'
 
 test('md5 matches the RFC 1321 test suite', () => {
   const suite: [string, string][] = [
@@ -55,7 +56,7 @@ test("the spec's object example canonicalises as the spec shows", () => {
 })
 
 test('every checksum Spark wrote in the corpora verifies', () => {
-  const roots = ['golden', 'kernel-rs', 'delta-rs'].map((d) => join('/work/shared/corpora', d))
+  const roots = ['golden', 'kernel-rs', 'delta-rs'].map((d) => join(CORPORA_ROOT, d))
   let checked = 0
   for (const root of roots) {
     for (const name of readdirSync(root)) {

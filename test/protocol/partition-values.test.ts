@@ -15,8 +15,9 @@ import {
   type PartitionScalar,
 } from '../../src/protocol/partition-values.js'
 import type { DataType } from '../../src/protocol/schema-types.js'
+import { CORPORA_ROOT } from '../corpora-root.js'
 
-const CORPORA = '/work/shared/corpora'
+const CORPORA = CORPORA_ROOT
 const T = (type: string): DataType => ({ type }) as DataType
 const dec = (precision: number, scale: number): DataType => ({ type: 'decimal', precision, scale })
 /** Microseconds of a UTC instant, computed by `Date.UTC` (independent of the code under test). */

@@ -8,8 +8,9 @@ import { InvalidSchemaError, UnsupportedFeatureError } from '../../src/errors.js
 import { dataSchema, getField, parseSchema, partitionSchema, serializeSchema } from '../../src/protocol/schema.js'
 import { columnMappingMode, fieldId, physicalName, toPhysicalSchema } from '../../src/protocol/column-mapping.js'
 import type { StructType } from '../../src/protocol/schema-types.js'
+import { CORPORA_ROOT } from '../corpora-root.js'
 
-const CORPORA = '/work/shared/corpora'
+const CORPORA = CORPORA_ROOT
 
 // PROTOCOL.md "Schema Serialization Format" > Example, verbatim.
 const SPEC_EXAMPLE = `{

@@ -10,8 +10,9 @@ import { rowToJson, type JsonValue } from '../../src/protocol/value-encoding.js'
 import { Scan } from '../../src/scan/scan.js'
 import type { Snapshot } from '../../src/snapshot.js'
 import { Table } from '../../src/table.js'
+import { CORPORA_ROOT } from '../corpora-root.js'
 
-export const CORPORA = '/work/shared/corpora'
+export const CORPORA = CORPORA_ROOT
 export const ROOT = 'memory:///t/'
 
 export function engineOn(fileSystem: FileSystem): Engine {

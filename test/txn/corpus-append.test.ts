@@ -18,8 +18,9 @@ import { Scan } from '../../src/scan/scan.js'
 import { Table } from '../../src/table.js'
 import { Transaction } from '../../src/txn/transaction.js'
 import { engineOn } from './helpers.js'
+import { CORPORA_ROOT } from '../corpora-root.js'
 
-const GOLDEN = '/work/shared/corpora/golden'
+const GOLDEN = `${CORPORA_ROOT}/golden`
 const WRITABLE = [
   'basic-decimal-table',
   'data-reader-array-primitives',

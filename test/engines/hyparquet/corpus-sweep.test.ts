@@ -10,8 +10,9 @@ import type * as arrow from 'apache-arrow'
 import { createHyparquetHandler } from '../../../src/engines/hyparquet/index.js'
 import { arrowRows, duckRows, duckSchema } from './duckdb-oracle.js'
 import { fileUrl, testFileSystem } from './local-fs.js'
+import { CORPORA_ROOT } from '../../corpora-root.js'
 
-const CORPORA = '/work/shared/corpora'
+const CORPORA = CORPORA_ROOT
 
 function parquetFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {

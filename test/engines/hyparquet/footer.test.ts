@@ -10,6 +10,7 @@ import { test } from 'node:test'
 import { createHyparquetHandler } from '../../../src/engines/hyparquet/index.js'
 import { duck } from './duckdb-oracle.js'
 import { fileUrl, testFileSystem } from './local-fs.js'
+import { CORPORA_ROOT } from '../../corpora-root.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'hyparquet-footer-'))
 
@@ -70,7 +71,7 @@ test('min/max/nullCount of every chunk equal DuckDB parquet_metadata, decimals a
 
 test('statistics of Spark-written golden files decode exactly (INT96 stats are not trusted)', async () => {
   const fs = testFileSystem()
-  const dirPath = '/work/shared/corpora/golden/data-skipping-basic-stats-all-types/delta'
+  const dirPath = `${CORPORA_ROOT}/golden/data-skipping-basic-stats-all-types/delta`
   const { readdirSync } = await import('node:fs')
   const file = readdirSync(dirPath).find((p) => p.startsWith('part-00001'))!
   const footer = await createHyparquetHandler(fs).readFooter(await fs.head(fileUrl(join(dirPath, file))))

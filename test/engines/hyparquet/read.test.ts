@@ -16,8 +16,9 @@ import { parseSchema } from '../../../src/protocol/schema.js'
 import type { DataType, StructField, StructType } from '../../../src/protocol/schema-types.js'
 import { arrowRows, duck, duckRows } from './duckdb-oracle.js'
 import { fileUrl, testFileSystem } from './local-fs.js'
+import { CORPORA_ROOT } from '../../corpora-root.js'
 
-const GOLDEN = '/work/shared/corpora/golden'
+const GOLDEN = `${CORPORA_ROOT}/golden`
 const dir = mkdtempSync(join(tmpdir(), 'hyparquet-read-'))
 const f = (name: string, type: DataType, nullable = true, metadata: Record<string, unknown> = {}): StructField => ({
   name,
@@ -84,7 +85,7 @@ test('timestamps keep microseconds: INT96 and INT64 read as BigInt64 micros sinc
 
 test('type widening: narrower file types are converted exactly to the requested types (kernel-rs type-widening)', async () => {
   const handler = createHyparquetHandler(testFileSystem())
-  const root = '/work/shared/corpora/kernel-rs/type-widening'
+  const root = `${CORPORA_ROOT}/kernel-rs/type-widening`
   const log = readFileSync(join(root, '_delta_log/00000000000000000002.json'), 'utf8')
   const schemaString = log.split('\n').map((l) => (l ? JSON.parse(l) : {})).find((a) => a.metaData)!.metaData.schemaString
   const schema = parseSchema(schemaString)

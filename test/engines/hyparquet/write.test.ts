@@ -14,6 +14,7 @@ import { createHyparquetHandler } from '../../../src/engines/hyparquet/index.js'
 import type { DataType, StructField, StructType } from '../../../src/protocol/schema-types.js'
 import { arrowRows, duck, duckRows } from './duckdb-oracle.js'
 import { fileUrl, testFileSystem } from './local-fs.js'
+import { CORPORA_ROOT } from '../../corpora-root.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'hyparquet-write-'))
 const f = (name: string, type: DataType, nullable = true, metadata: Record<string, unknown> = {}): StructField => ({
@@ -162,7 +163,7 @@ test('corpus files (data, checkpoints) survive read → write → DuckDB read un
     }
     return out
   }
-  const all = ['golden', 'kernel-rs', 'delta-rs'].flatMap((d) => walk(join('/work/shared/corpora', d))).sort()
+  const all = ['golden', 'kernel-rs', 'delta-rs'].flatMap((d) => walk(join(CORPORA_ROOT, d))).sort()
   const sample = all.filter((p, i) => i % (p.includes('checkpoint') ? 5 : 25) === 0)
   const fs = testFileSystem()
   const handler = createHyparquetHandler(fs)
