@@ -134,13 +134,15 @@ class Pool implements ScanWorkerPool {
     for (const task of this.#queue.splice(0)) this.#fail(task, error)
     const slots = this.#workers.splice(0)
     for (const slot of slots) if (slot.task) this.#fail(slot.task, error)
-    // An unref'd worker's exit event would not keep the loop alive: terminate() could never settle.
-    await Promise.all(
-      slots.map((s) => {
-        s.worker.ref()
-        return s.worker.terminate()
-      }),
-    )
+    // A worker that was unref'd while idle may not keep the event loop alive until its exit event
+    // (seen on Node 20 even after ref()): the process could end with close() unsettled. A timer
+    // holds the loop open until every worker has exited.
+    const keepAlive = setInterval(() => {}, 60_000)
+    try {
+      await Promise.all(slots.map((s) => s.worker.terminate()))
+    } finally {
+      clearInterval(keepAlive)
+    }
   }
 
   async *#readOne(stateJson: string, file: ScanFile, signal: AbortSignal, metrics: ScanMetrics | undefined): AsyncGenerator<A.RecordBatch> {
