@@ -6,7 +6,9 @@
  */
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { open, readdir } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { open } from 'node:fs/promises'
+import { promisify } from 'node:util'
 import { join } from 'node:path'
 import { AbortedError, DeltaError, InvalidArgumentError, ParquetError, StorageError, UnsupportedFeatureError } from '../../src/errors.js'
 import { createScanWorkerPool, type ScanWorkerPool } from '../../src/engines/worker-pool/pool.js'
@@ -199,4 +201,11 @@ test('close fails outstanding reads with AbortedError; a closed pool refuses new
   await p.close()
   await assert.rejects(rowsOf(p.readScanFiles(scan.state, scan.scanFiles())), InvalidArgumentError)
   assert.throws(() => createScanWorkerPool({ size: 0 }), InvalidArgumentError)
+})
+
+test('a pool that is never closed does not keep the process alive once idle', async () => {
+  const child = join(import.meta.dirname, 'worker-pool-unclosed.ts')
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child], { timeout: 60_000 })
+  const want = await rowsOf((await scanOf('golden/dv-partitioned-with-checkpoint/delta')).batches())
+  assert.equal(stdout.trim(), String(want.length))
 })

@@ -103,6 +103,7 @@ class Pool implements ScanWorkerPool {
   readonly #queue: Task[] = []
   #nextId = 1
   #closed = false
+  #keepAlive: ReturnType<typeof setInterval> | undefined
 
   constructor(options: ScanWorkerPoolOptions) {
     const size = options.size ?? Math.max(1, availableParallelism() - 1)
@@ -134,9 +135,9 @@ class Pool implements ScanWorkerPool {
     for (const task of this.#queue.splice(0)) this.#fail(task, error)
     const slots = this.#workers.splice(0)
     for (const slot of slots) if (slot.task) this.#fail(slot.task, error)
-    // A worker that was unref'd while idle may not keep the event loop alive until its exit event
-    // (seen on Node 20 even after ref()): the process could end with close() unsettled. A timer
-    // holds the loop open until every worker has exited.
+    this.#updateKeepAlive()
+    // The workers are unref'd: without a timer the process could end before their exit events,
+    // leaving close() unsettled.
     const keepAlive = setInterval(() => {}, 60_000)
     try {
       await Promise.all(slots.map((s) => s.worker.terminate()))
@@ -171,8 +172,27 @@ class Pool implements ScanWorkerPool {
     }
   }
 
+  /**
+   * Workers stay unref'd (an idle pool never keeps the process alive); while any read is queued
+   * or running, one timer keeps the event loop open instead. Toggling ref()/unref() on workers
+   * proved unreliable on Node 20 (a re-ref'd worker's exit did not hold the loop).
+   */
+  #updateKeepAlive(): void {
+    const busy = !this.#closed && (this.#queue.length > 0 || this.#workers.some((w) => w.task))
+    if (busy && !this.#keepAlive) this.#keepAlive = setInterval(() => {}, 60_000)
+    else if (!busy && this.#keepAlive) {
+      clearInterval(this.#keepAlive)
+      this.#keepAlive = undefined
+    }
+  }
+
   /** Hands queued reads to idle workers, in queue (file) order, starting workers as needed. */
   #dispatch(): void {
+    this.#dispatchQueued()
+    this.#updateKeepAlive()
+  }
+
+  #dispatchQueued(): void {
     while (this.#queue.length > 0 && !this.#closed) {
       let slot = this.#workers.find((w) => !w.task)
       if (!slot && this.#workers.length < this.size) slot = this.#spawn()
@@ -180,7 +200,6 @@ class Pool implements ScanWorkerPool {
       const task = this.#queue.shift()!
       slot.task = task
       task.worker = slot
-      slot.worker.ref()
       if (task.metrics) {
         task.metrics.filesRead++
         task.metrics.bytesRead += task.file.size
@@ -192,10 +211,11 @@ class Pool implements ScanWorkerPool {
   #spawn(): WorkerSlot {
     const worker = startWorker(this.#init)
     const slot: WorkerSlot = { worker, task: undefined }
-    worker.unref()
     worker.on('message', (m: FromWorker) => this.#onMessage(slot, m))
     worker.on('error', (e) => this.#onExit(slot, e))
     worker.on('exit', (code) => this.#onExit(slot, new StorageError(`scan worker exited with code ${code}`)))
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref()
     this.#workers.push(slot)
     return slot
   }
@@ -228,7 +248,6 @@ class Pool implements ScanWorkerPool {
   /** The read on `slot` is over (done, failed, or its cancel acknowledged): take the next. */
   #release(slot: WorkerSlot): void {
     slot.task = undefined
-    slot.worker.unref()
     this.#dispatch()
   }
 
@@ -257,7 +276,10 @@ class Pool implements ScanWorkerPool {
   /** The consumer stopped: drop a queued read, or ask the worker to stop (it stays busy until it acknowledges). */
   #cancel(task: Task): void {
     const q = this.#queue.indexOf(task)
-    if (q >= 0) this.#queue.splice(q, 1)
+    if (q >= 0) {
+      this.#queue.splice(q, 1)
+      this.#updateKeepAlive()
+    }
     else if (task.worker && !task.ended && task.worker.task === task) this.#post(task.worker, { type: 'cancel', id: task.id })
     task.ended = true
   }
