@@ -23,14 +23,15 @@ export const browserConfig: Options = {
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', node: 'src/node.ts', testing: 'src/testing/index.ts', cli: 'src/cli/main.ts' },
+    entry: { index: 'src/index.ts', node: 'src/node.ts', testing: 'src/testing/index.ts', cli: 'src/cli/main.ts', 'scan-worker': 'src/engines/worker-pool/scan-worker.ts' },
     format: ['esm', 'cjs'],
     dts: { entry: { index: 'src/index.ts', node: 'src/node.ts', testing: 'src/testing/index.ts' } },
     target: 'node20',
     sourcemap: true,
     clean: ['!browser/**'],
     splitting: true,
-    shims: false,
+    // The scan worker pool finds its worker script from import.meta.url, which CommonJS lacks.
+    shims: true,
   },
   browserConfig,
 ])

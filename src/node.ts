@@ -11,3 +11,9 @@ export { createNodeEngine, type NodeEngineOptions } from './engines/node-engine.
 export { createS3FileSystem, type S3FileSystemOptions, type S3Credentials, type S3ClientLike } from './engines/s3.js'
 export { createAzureFileSystem, type AzureFileSystemOptions, type AzureServiceClientLike } from './engines/azure.js'
 export { createHttpFileSystem, ReadOnlyStorageError, type HttpFileSystemOptions } from './engines/http.js'
+export {
+  createScanWorkerPool,
+  type ScanWorkerPool,
+  type ScanWorkerPoolOptions,
+  type EngineFactorySpec,
+} from './engines/worker-pool/pool.js'

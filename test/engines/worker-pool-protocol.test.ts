@@ -13,7 +13,8 @@ import { rebuildError, serializeError } from '../../src/engines/worker-pool/prot
 const roundTrip = (e: unknown) => rebuildError(structuredClone(serializeError(e)))
 
 test('every DeltaError class is rebuilt as itself with code, message and fields', () => {
-  const classes = Object.values(errors).filter((v): v is new (...a: never[]) => DeltaError => typeof v === 'function' && v.prototype instanceof DeltaError)
+  type ErrorClass = new (...a: never[]) => DeltaError
+  const classes = (Object.values(errors) as unknown[]).filter((v) => typeof v === 'function' && v.prototype instanceof DeltaError) as ErrorClass[]
   assert.ok(classes.length > 20, 'found the error classes')
   for (const cls of classes) {
     // Build an instance without knowing the constructor's parameters; then set the fields.

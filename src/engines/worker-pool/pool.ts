@@ -78,15 +78,13 @@ function workerUrl(): URL {
 
 /**
  * Starts a scan worker. From TypeScript sources (tests under tsx) the worker thread does not
- * inherit the parent's loader hooks, so a tiny bootstrap registers tsx's ESM hooks in the worker
- * before importing the `.ts` entry.
+ * inherit the parent's loader hooks, so `tsx-boot.mjs` registers tsx's hooks in the worker before
+ * importing the `.ts` entry.
  */
 function startWorker(init: WorkerInit): Worker {
   const url = workerUrl()
   if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: init })
-  const tsx = import.meta.resolve('tsx/esm/api')
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}) })`
-  return new Worker(boot, { eval: true, workerData: init })
+  return new Worker(new URL('./tsx-boot.mjs', url), { workerData: { ...init, workerEntry: url.href } })
 }
 
 function wakeTask(task: Task): void {
