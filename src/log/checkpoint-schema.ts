@@ -1,20 +1,12 @@
 /**
  * The columns replay reads from checkpoint and sidecar Parquet files (PROTOCOL.md "Checkpoint
  * Schema"). Only the leaves replay needs are requested, so a Parquet engine decodes nothing else
- * (notably not `stats_parsed`, `tags` or `commitInfo`).
+ * (notably not `commitInfo`; `stats_parsed` only when a file has no JSON stats).
  *
  * @packageDocumentation
  */
 import type { DataType, StructField, StructType } from '../protocol/schema-types.js'
-
-const f = (name: string, type: DataType, nullable = true): StructField => ({ name, type, nullable, metadata: {} })
-const struct = (...fields: StructField[]): StructType => ({ type: 'struct', fields })
-const STRING: DataType = { type: 'string' }
-const LONG: DataType = { type: 'long' }
-const INT: DataType = { type: 'integer' }
-const BOOL: DataType = { type: 'boolean' }
-const STRING_MAP: DataType = { type: 'map', keyType: STRING, valueType: STRING, valueContainsNull: true }
-const STRING_ARRAY: DataType = { type: 'array', elementType: STRING, containsNull: true }
+import { BOOL, INT, LONG, STRING, STRING_ARRAY, STRING_MAP, field as f, struct } from '../protocol/schema-builders.js'
 
 const DV = struct(
   f('storageType', STRING),

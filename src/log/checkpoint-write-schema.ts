@@ -7,15 +7,8 @@
  * @packageDocumentation
  */
 import type { DataType, StructField, StructType } from '../protocol/schema-types.js'
+import { BOOL, INT, LONG, STRING, STRING_ARRAY, STRING_MAP, field as f, struct } from '../protocol/schema-builders.js'
 
-const f = (name: string, type: DataType): StructField => ({ name, type, nullable: true, metadata: {} })
-const struct = (...fields: StructField[]): StructType => ({ type: 'struct', fields })
-const STRING: DataType = { type: 'string' }
-const LONG: DataType = { type: 'long' }
-const INT: DataType = { type: 'integer' }
-const BOOL: DataType = { type: 'boolean' }
-const STRING_MAP: DataType = { type: 'map', keyType: STRING, valueType: STRING, valueContainsNull: true }
-const STRING_ARRAY: DataType = { type: 'array', elementType: STRING, containsNull: true }
 
 /** Deletion vector descriptor; `maxRowIndex` is Spark's extra field, written as null. */
 export const DV_WRITE = struct(

@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-import { AbortedError, InvalidArgumentError } from '../errors.js'
+import { InvalidArgumentError } from '../errors.js'
+import { abortableSleep } from '../sleep.js'
 
 /** How a commit retries after a lost race or a storage failure. All fields optional. */
 export interface RetryPolicy {
@@ -57,17 +58,4 @@ export function backoffDelay(retry: number, policy: ResolvedRetryPolicy): number
 }
 
 /** `setTimeout` as a promise that rejects with `AbortedError` when `signal` aborts. */
-export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortedError('operation aborted', { cause: signal.reason }))
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(new AbortedError('operation aborted', { cause: signal?.reason }))
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
+export const defaultSleep = abortableSleep

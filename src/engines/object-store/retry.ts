@@ -12,7 +12,8 @@
  *
  * @packageDocumentation
  */
-import { AbortedError, InvalidArgumentError, throwIfAborted } from '../../errors.js'
+import { InvalidArgumentError, throwIfAborted } from '../../errors.js'
+import { abortableSleep } from '../../sleep.js'
 
 /** How an object-store engine retries one request. All fields optional. */
 export interface ObjectStoreRetryOptions {
@@ -57,18 +58,4 @@ export function makeRetrier(options: ObjectStoreRetryOptions = {}): Retrier {
   }
 }
 
-/** `setTimeout` as a promise that rejects with `AbortedError` when `signal` aborts. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortedError('operation aborted', { cause: signal.reason }))
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(new AbortedError('operation aborted', { cause: signal?.reason }))
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
+export { abortableSleep }
