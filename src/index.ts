@@ -241,3 +241,5 @@ export { writeChangeDataFiles, cdcFilesForRemovedRows, changeDataFeedEnabled } f
 export { changeFilesOfCommit, type ChangeFile, type ChangeType } from './stream/cdf-plan.js'
 export { CDF_COLUMNS, changeDataFeedSchema } from './stream/cdf-read.js'
 export { appendStream, commitSinkBatch, type AppendStreamOptions, type AppendStreamResult, type SinkBatch, type SinkBatchResult } from './stream/sink.js'
+export { readScanFilesConcurrently, createConcurrentScanReader, type ScanFileReader, type ReadScanFilesOptions, type ConcurrentReadOptions } from './scan/parallel.js'
+export { readScanFileFromJson, parseScanState, parseScanFile } from './scan/read-file-json.js'

@@ -48,6 +48,8 @@ export async function* readParquetFile(ctx: ReadContext, file: FileMeta, options
     acc += Number(rg.num_rows)
   }
   let pending = groups.length ? fetchGroup(ctx, file, metadata, plan, groups[0]!, signal) : undefined
+  // Awaited below; a read cancelled before that must not surface as an unhandled rejection.
+  pending?.catch(() => undefined)
   for (let i = 0; i < groups.length; i++) {
     throwIfAborted(signal)
     const g = groups[i]!
