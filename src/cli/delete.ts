@@ -4,8 +4,9 @@
  * Deletes the rows for which the predicate (the `--where` grammar of `scan/expression-parser.ts`)
  * is TRUE; rows where it is NULL stay, as in SQL. A predicate on partition columns only removes
  * whole files without reading them; any other predicate reads the files of the partitions it can
- * select, removes each file with a matching row and writes its remaining rows to a new file.
- * Nothing matching means nothing is committed.
+ * select, and for each file with a matching row either marks the rows in a deletion vector (tables
+ * with `delta.enableDeletionVectors=true`) or removes the file and writes its remaining rows to a
+ * new file. Nothing matching means nothing is committed.
  *
  * @packageDocumentation
  */
@@ -88,7 +89,8 @@ function rowsInFiles(snapshot: Snapshot, selects: PartitionPredicate): number | 
       return undefined
     }
     if (typeof n !== 'number') return undefined
-    total += n
+    // numRecords counts the data file's rows; those its deletion vector already deleted are gone.
+    total += n - (add.deletionVector?.cardinality ?? 0)
   }
   return total
 }
@@ -110,13 +112,21 @@ export async function deleteCommand(argv: string[]): Promise<void> {
   const result = await txn.delete(plan.predicate)
   const rowsDeleted = plan.partitionOnly ? rowsBefore : plan.rowsDeleted()
   let version = snapshot.version
-  if (result.removedFiles > 0) version = (await txn.commit()).version
-  const summary = { version, committed: result.removedFiles > 0, filesRemoved: result.removedFiles, filesAdded: result.addedFiles, rowsDeleted: rowsDeleted ?? null }
+  const changed = result.removedFiles + result.deletionVectors > 0
+  if (changed) version = (await txn.commit()).version
+  const summary = {
+    version,
+    committed: changed,
+    filesRemoved: result.removedFiles,
+    filesAdded: result.addedFiles,
+    deletionVectorsAdded: result.deletionVectors,
+    rowsDeleted: rowsDeleted ?? null,
+  }
   if (values.json) return writeOut(JSON.stringify(summary) + '\n')
   const rows = rowsDeleted === undefined ? 'rows' : `${rowsDeleted} row${rowsDeleted === 1 ? '' : 's'}`
   await writeOut(
     summary.committed
-      ? `committed version ${version}: deleted ${rows}; removed ${result.removedFiles} file${result.removedFiles === 1 ? '' : 's'}, wrote ${result.addedFiles} rewritten file${result.addedFiles === 1 ? '' : 's'}\n`
+      ? `committed version ${version}: deleted ${rows}; removed ${result.removedFiles} file${result.removedFiles === 1 ? '' : 's'}, wrote ${result.addedFiles} rewritten file${result.addedFiles === 1 ? '' : 's'}${result.deletionVectors > 0 ? `, marked rows deleted in ${result.deletionVectors} file${result.deletionVectors === 1 ? '' : 's'} (deletion vectors)` : ''}\n`
       : `no rows matched; nothing committed (table stays at version ${version})\n`,
   )
 }

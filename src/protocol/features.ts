@@ -40,7 +40,8 @@ const FEATURES: readonly TableFeature[] = [
     legacyWriterVersion: 5,
   },
   { name: 'identityColumns', kind: 'writer', readSupported: true, writeSupported: false, legacyWriterVersion: 6 },
-  { name: 'deletionVectors', kind: 'readerWriter', readSupported: true, writeSupported: false },
+  // Writable: row-level deletes write DVs when enabled (src/txn/deletion-vector-write.ts); every write path honours existing ones.
+  { name: 'deletionVectors', kind: 'readerWriter', readSupported: true, writeSupported: true },
   { name: 'rowTracking', kind: 'writer', readSupported: true, writeSupported: false },
   { name: 'timestampNtz', kind: 'readerWriter', readSupported: true, writeSupported: true },
   { name: 'domainMetadata', kind: 'writer', readSupported: true, writeSupported: true },

@@ -4,8 +4,8 @@
  * table, and the upgrade (if any) an existing table needs when a transaction starts using a
  * feature.
  *
- * Features this kernel cannot write (change data feed, column mapping, deletion vectors,
- * invariants, constraints, generated and identity columns, ...) are refused with
+ * Features this kernel cannot write (column mapping, row tracking, invariants, constraints,
+ * generated and identity columns, ...) are refused with
  * `UnsupportedFeatureError` rather than silently left unenforced.
  *
  * @packageDocumentation

@@ -21,7 +21,8 @@ import { type CommitOutcome, commitWithRetry } from './commit.js'
 import { maybeCheckpoint } from '../log/checkpoint-hook.js'
 import { Table } from '../table.js'
 import type { ConflictScope, IsolationLevel } from './conflicts.js'
-import { rewriteWithout } from './delete-rows.js'
+import { scanFileForDelete } from './delete-rows.js'
+import { type DeletionVectorUpdate, deletionVectorsEnabled, writeDeletionVectors } from './deletion-vector-write.js'
 import { cdcFilesForRemovedRows, changeDataFeedEnabled } from '../stream/cdf-write.js'
 import { checkAdd, checkUniquePaths, removeFor } from './file-actions.js'
 import { pendingCommit } from './pending-commit.js'
@@ -69,8 +70,12 @@ export interface MetadataUpdate {
 
 /** Result of {@link Transaction.delete}. */
 export interface DeleteResult {
+  /** Files taken out of the table (removed whole, or rewritten). */
   readonly removedFiles: number
+  /** Files written with the rows kept from rewritten files. */
   readonly addedFiles: number
+  /** Files that stay, re-added with a new deletion vector. */
+  readonly deletionVectors: number
 }
 
 /** Row-level part of a delete: given a batch of the table (logical columns), a mask of rows to delete (1 = delete). */
@@ -197,15 +202,21 @@ export class Transaction {
         add = live.get(f)
         if (!add) throw new InvalidArgumentError(`${this.#where}: cannot remove ${f}: it is not a live file of this snapshot`)
       } else add = f
+      // A file this transaction already re-added with a new DV goes too: unstage that add.
+      const restaged = this.#removes.has(add.path) ? this.#adds.findIndex((a) => a.path === add.path) : -1
+      if (restaged >= 0) this.#adds.splice(restaged, 1)
       this.#removes.set(add.path, removeFor(add, this.#now(), dataChange))
       this.#readFiles.add(add.path)
     }
   }
 
-  /** Live files whose partition values satisfy `predicate` (all files when undefined). */
+  /**
+   * Files whose partition values satisfy `predicate` (all when undefined), as this transaction
+   * sees the table: the snapshot's files it has not removed, then the files it staged.
+   */
   #select(predicate: PartitionPredicate | undefined): Add[] {
-    const files = this.snapshot.files()
-    if (!predicate) return [...files]
+    const files = [...this.snapshot.files().filter((a) => !this.#removes.has(a.path)), ...this.#adds]
+    if (!predicate) return files
     const schema = partitionSchema(this.snapshot.schema, this.snapshot.partitionColumns)
     return files.filter((a) => predicate(partitionRowOf(a.partitionValues, schema)))
   }
@@ -232,42 +243,72 @@ export class Transaction {
       }
     }
     for (const v of victims) {
-      this.#removes.set(v.path, removeFor(v, this.#now(), true))
+      this.#retire(v)
       this.#readFiles.add(v.path)
     }
     this.#adds.push(...adds)
   }
 
   /**
-   * Deletes rows. Files whose partition the predicate selects are removed whole when there is no
-   * row predicate; otherwise each such file is read, and if some of its rows are selected it is
-   * removed and the remaining rows (if any) are written to a new file.
+   * Deletes rows from the table as this transaction sees it (the snapshot's files, minus those it
+   * removed, plus those it added). Files whose partition `predicate.partitions` selects are
+   * removed whole when there is no row predicate; otherwise each is read (its deletion vector
+   * applied) and, when some live rows are selected: with deletion vectors enabled (see
+   * `deletion-vector-write.ts`) the file is re-added with a DV that also marks those rows;
+   * otherwise it is removed and its remaining rows written to a new file. A file left with no
+   * live row is removed either way.
    */
   async delete(predicate: DeletePredicate, options: { signal?: AbortSignal } = {}): Promise<DeleteResult> {
     this.#open()
     this.#op('DELETE', { predicate: predicate.partitions || predicate.rows ? '<predicate>' : '[]' })
     if (predicate.partitions) this.#readPredicates.push(predicate.partitions)
     else this.#readWholeTable = true
-    const victims = this.#select(predicate.partitions)
-    let addedFiles = 0
-    let removedFiles = 0
+    const { signal } = options
+    const useDv = predicate.rows !== undefined && deletionVectorsEnabled(this.snapshot.protocol, this.metadata)
+    const result = { removedFiles: 0, addedFiles: 0, deletionVectors: 0 }
     // Rewriting files on a CDF table: the deleted rows go to change data files (see cdf-write.ts).
     const removedRows = predicate.rows && changeDataFeedEnabled(this.metadata.configuration) ? [] : undefined
-    for (const add of victims) {
+    const dvUpdates: DeletionVectorUpdate[] = []
+    for (const add of this.#select(predicate.partitions)) {
       this.#readFiles.add(add.path)
-      if (predicate.rows) {
-        const kept = await rewriteWithout(this.snapshot, add, predicate.rows, options.signal, removedRows)
-        if (kept === undefined) continue // no row of this file matched
-        const adds = kept.length > 0 ? await writeDataFiles(kept, this.#writeContext(options.signal)) : []
-        this.#adds.push(...adds)
-        addedFiles += adds.length
-        if (removedRows) for (const a of [add, ...adds]) this.#cdcCovered.add(a.path)
+      if (!predicate.rows) {
+        this.#retire(add)
+        result.removedFiles++
+        continue
       }
-      this.#removes.set(add.path, removeFor(add, this.#now(), true))
-      removedFiles++
+      const found = await scanFileForDelete(this.snapshot, add, predicate.rows, { collectKept: !useDv, ...(signal ? { signal } : {}), ...(removedRows ? { removed: removedRows } : {}) })
+      if (found === undefined) continue // no live row of this file matched
+      if (useDv && found.keptRows > 0) {
+        dvUpdates.push({ add, existing: found.existing, deleted: found.deletedRowIndexes, physicalRows: found.physicalRows })
+        continue
+      }
+      const adds = found.keptRows > 0 ? await writeDataFiles(found.kept, this.#writeContext(signal)) : []
+      this.#retire(add)
+      this.#adds.push(...adds)
+      result.removedFiles++
+      result.addedFiles += adds.length
+      if (removedRows) for (const a of [add, ...adds]) this.#cdcCovered.add(a.path)
     }
-    if (removedRows && removedRows.length > 0) this.#cdc.push(...(await cdcFilesForRemovedRows(this.#writeContext(options.signal), removedRows)))
-    return { removedFiles, addedFiles }
+    const readded = await writeDeletionVectors(this.#writeContext(signal), dvUpdates)
+    readded.forEach((a, i) => {
+      this.#retire(dvUpdates[i]!.add)
+      this.#adds.push(a)
+      if (removedRows) this.#cdcCovered.add(a.path)
+    })
+    result.deletionVectors = readded.length
+    if (removedRows && removedRows.length > 0) this.#cdc.push(...(await cdcFilesForRemovedRows(this.#writeContext(signal), removedRows)))
+    return result
+  }
+
+  /**
+   * Takes a file out of the table this transaction builds: a snapshot file gets a `remove` (with
+   * its DV: the log keys files by path and DV); a file this transaction staged is unstaged, and
+   * the `remove` of the snapshot file it replaced (same path, older DV), if any, stays.
+   */
+  #retire(add: Add): void {
+    const staged = this.#adds.indexOf(add)
+    if (staged >= 0) this.#adds.splice(staged, 1)
+    else this.#removes.set(add.path, removeFor(add, this.#now(), true))
   }
 
   /** Stages a metadata change (schema, partitioning, properties, name, description). */

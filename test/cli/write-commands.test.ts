@@ -167,7 +167,7 @@ describe('write commands', { concurrency: true }, () => {
 
       // Partition-only: the p=1 file goes without being read or rewritten.
       const byPartition = JSON.parse(await ok('delete', table, '--where', 'p = 1', '--json')) as Record<string, unknown>
-      assert.deepEqual(byPartition, { version: 2, committed: true, filesRemoved: 1, filesAdded: 0, rowsDeleted: 2 })
+      assert.deepEqual(byPartition, { version: 2, committed: true, filesRemoved: 1, filesAdded: 0, deletionVectorsAdded: 0, rowsDeleted: 2 })
       const removed = commitActions(table, 2).filter((a) => 'remove' in a)
       assert.equal(removed.length, 1)
       assert.match((removed[0]!.remove as { path: string }).path, /^p=1\//)
@@ -176,11 +176,11 @@ describe('write commands', { concurrency: true }, () => {
 
       // Row predicate: NULL (v != 'd' where v is null) keeps the row, as in SQL; only the p=null file matches.
       const byRow = JSON.parse(await ok('delete', table, '--where', "v != 'd' OR id = 5", '--json')) as Record<string, unknown>
-      assert.deepEqual(byRow, { version: 3, committed: true, filesRemoved: 1, filesAdded: 0, rowsDeleted: 1 })
+      assert.deepEqual(byRow, { version: 3, committed: true, filesRemoved: 1, filesAdded: 0, deletionVectorsAdded: 0, rowsDeleted: 1 })
       assert.deepEqual((await scanned(table)), [rows[2]!, rows[3]!].map(line).sort())
 
       const partial = JSON.parse(await ok('delete', table, '--where', 'id = 4 AND p = 2', '--json')) as Record<string, unknown>
-      assert.deepEqual(partial, { version: 4, committed: true, filesRemoved: 1, filesAdded: 1, rowsDeleted: 1 })
+      assert.deepEqual(partial, { version: 4, committed: true, filesRemoved: 1, filesAdded: 1, deletionVectorsAdded: 0, rowsDeleted: 1 })
       const v4 = commitActions(table, 4)
       assert.equal(v4.filter((a) => 'add' in a).length, 1)
       assert.deepEqual((await scanned(table)), [line(rows[2]!)])

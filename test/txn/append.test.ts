@@ -71,7 +71,7 @@ test('overwrite by partition, delete by partition and delete by row predicate ag
   await assert.rejects(bad.overwrite([simpleBatch([{ id: 9, part: 'z', value: 0 }])], { partitions: (r) => r.part === 'a' }), InvalidWriteError)
   // Delete the null partition whole.
   const t3 = new Transaction(await Table.open(ROOT, engine).snapshot())
-  assert.deepEqual(await t3.delete({ partitions: (r) => r.part === null }), { removedFiles: 1, addedFiles: 0 })
+  assert.deepEqual(await t3.delete({ partitions: (r) => r.part === null }), { removedFiles: 1, addedFiles: 0, deletionVectors: 0 })
   await t3.commit()
   expected = expected.filter((r) => r.part !== null)
   assert.deepEqual(await readRows(ROOT, engine), expected)
@@ -83,7 +83,7 @@ test('overwrite by partition, delete by partition and delete by row predicate ag
       return Uint8Array.from({ length: b.numRows }, (_, i) => (ids.get(i) as bigint) >= 5n ? 1 : 0)
     },
   })
-  assert.deepEqual(res, { removedFiles: 2, addedFiles: 0 })
+  assert.deepEqual(res, { removedFiles: 2, addedFiles: 0, deletionVectors: 0 })
   await t4.commit()
   expected = expected.filter((r) => r.id < 5)
   assert.deepEqual(await readRows(ROOT, engine), expected)
@@ -92,7 +92,7 @@ test('overwrite by partition, delete by partition and delete by row predicate ag
   await t5.commit()
   const t6 = new Transaction(await Table.open(ROOT, engine).snapshot())
   const partial = await t6.delete({ rows: (b) => Uint8Array.from({ length: b.numRows }, (_, i) => (b.getChild('id')!.get(i) === 7n ? 1 : 0)) })
-  assert.deepEqual(partial, { removedFiles: 1, addedFiles: 1 })
+  assert.deepEqual(partial, { removedFiles: 1, addedFiles: 1, deletionVectors: 0 })
   await t6.commit()
   assert.deepEqual(await readRows(ROOT, engine), [...expected, { id: 8, part: 'q', value: 2 }])
 })

@@ -57,8 +57,8 @@ test('protocols: timestamp_ntz needs (3, 7) with the feature in both lists; in-c
 
 test('features this kernel cannot write are refused before anything is written', async () => {
   const engine = memoryEngine()
-  // (changeDataFeed is writable since row-level deletes write change data files: test/stream/cdf-write.test.ts.)
-  await assert.rejects(createTable(ROOT, engine, { schema: SIMPLE, properties: { 'delta.enableDeletionVectors': 'true' } }), UnsupportedFeatureError)
+  // (changeDataFeed and deletionVectors are writable: test/stream/cdf-write.test.ts, test/txn/dv-write*.test.ts.)
+  await assert.rejects(createTable(ROOT, engine, { schema: SIMPLE, properties: { 'delta.enableRowTracking': 'true' } }), UnsupportedFeatureError)
   let n = 0
   for await (const _ of engine.fileSystem.list('memory:///t/_delta_log/')) n++
   assert.equal(n, 0)
