@@ -58,7 +58,7 @@ export function checkAdd(add: Add, partitionKeys: readonly string[], where: stri
   if (!Number.isSafeInteger(add.size) || add.size < 0) throw new InvalidArgumentError(`${w}: size must be a non-negative integer, got ${add.size}`)
   if (!Number.isSafeInteger(add.modificationTime)) throw new InvalidArgumentError(`${w}: modificationTime must be an integer, got ${add.modificationTime}`)
   if (typeof add.dataChange !== 'boolean') throw new InvalidArgumentError(`${w}: dataChange must be a boolean`)
-  if (add.deletionVector != null) throw new InvalidArgumentError(`${w}: deletion vectors cannot be written by this kernel`)
+  if (add.deletionVector != null) throw new InvalidArgumentError(`${w}: connector-supplied deletion vectors are not accepted; Transaction.delete writes them`)
   const keys = Object.keys(add.partitionValues ?? {}).sort()
   const expected = [...partitionKeys].sort()
   if (keys.length !== expected.length || keys.some((k, i) => k !== expected[i])) {
