@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { checkpoint } from '../../src/log/checkpoint-write.js'
 import { readCommitActions } from '../../src/log/commit-read.js'
+import type { Add } from '../../src/protocol/actions.js'
 import { readChangeDataFeed } from '../../src/stream/cdf.js'
 import { Table } from '../../src/table.js'
 import { createTable } from '../../src/txn/create-table.js'
@@ -80,8 +81,8 @@ test('a checkpoint carries the DVs: with the commits before it deleted, the tabl
   await checkpoint(table)
   for (const v of [0, 1, 2]) await engine.fileSystem.delete(`${ROOT}_delta_log/${String(v).padStart(20, '0')}.json`)
   const snap = await Table.open(ROOT, engine).snapshot()
-  const byPath = (fs: readonly { path: string }[]) => [...fs].sort((x, y) => x.path.localeCompare(y.path))
-  assert.deepEqual(byPath(snap.files()).map((f) => [f.path, (f as typeof files[number]).deletionVector]), byPath(files).map((f) => [f.path, f.deletionVector]))
+  const byPath = (fs: readonly Add[]) => [...fs].sort((x, y) => x.path.localeCompare(y.path)).map((f) => [f.path, f.deletionVector])
+  assert.deepEqual(byPath(snap.files()), byPath(files))
   assert.deepEqual(await readRows(ROOT, engine), rowsWhere((id) => id !== 0 && id !== 7))
   // A DV delete on top of the checkpoint still unions with the checkpointed DV.
   const txn = new Transaction(snap)
