@@ -27,7 +27,10 @@
  *    while this transaction read the whole table → `ConcurrentDeleteReadError`.
  * 7. **Delete vs delete**: the winner removed a file this transaction also removes →
  *    `ConcurrentDeleteDeleteError`.
- * Paths are compared exactly as written in the log.
+ * Paths are compared exactly as written in the log, without the DV id of the (path, DV id) key the
+ * log reconciles by: a winner that removed a path at any DV (a DV delete re-adds the path with a
+ * new DV) changed rows this transaction read or removes, so comparing paths alone is the stricter
+ * rule, and with one snapshot both sides can only name the path's one live DV anyway.
  *
  * @packageDocumentation
  */
