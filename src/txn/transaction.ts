@@ -21,9 +21,7 @@ import { type CommitOutcome, commitWithRetry } from './commit.js'
 import { maybeCheckpoint } from '../log/checkpoint-hook.js'
 import { Table } from '../table.js'
 import type { ConflictScope, IsolationLevel } from './conflicts.js'
-import { scanFileForDelete } from './delete-rows.js'
-import { type DeletionVectorUpdate, deletionVectorsEnabled, writeDeletionVectors } from './deletion-vector-write.js'
-import { cdcFilesForRemovedRows, changeDataFeedEnabled } from '../stream/cdf-write.js'
+import { type DeleteResult, type DeleteTarget, deleteFromFiles } from './delete-files.js'
 import { checkAdd, checkUniquePaths, removeFor } from './file-actions.js'
 import { pendingCommit } from './pending-commit.js'
 import { type PartitionPredicate, partitionRowOf } from './predicate.js'
@@ -69,14 +67,7 @@ export interface MetadataUpdate {
 }
 
 /** Result of {@link Transaction.delete}. */
-export interface DeleteResult {
-  /** Files taken out of the table (removed whole, or rewritten). */
-  readonly removedFiles: number
-  /** Files written with the rows kept from rewritten files. */
-  readonly addedFiles: number
-  /** Files that stay, re-added with a new deletion vector. */
-  readonly deletionVectors: number
-}
+export type { DeleteResult } from './delete-files.js'
 
 /** Row-level part of a delete: given a batch of the table (logical columns), a mask of rows to delete (1 = delete). */
 export type RowPredicate = (batch: A.RecordBatch) => Uint8Array | Promise<Uint8Array>
@@ -263,41 +254,17 @@ export class Transaction {
     this.#op('DELETE', { predicate: predicate.partitions || predicate.rows ? '<predicate>' : '[]' })
     if (predicate.partitions) this.#readPredicates.push(predicate.partitions)
     else this.#readWholeTable = true
-    const { signal } = options
-    const useDv = predicate.rows !== undefined && deletionVectorsEnabled(this.snapshot.protocol, this.metadata)
-    const result = { removedFiles: 0, addedFiles: 0, deletionVectors: 0 }
-    // Rewriting files on a CDF table: the deleted rows go to change data files (see cdf-write.ts).
-    const removedRows = predicate.rows && changeDataFeedEnabled(this.metadata.configuration) ? [] : undefined
-    const dvUpdates: DeletionVectorUpdate[] = []
-    for (const add of this.#select(predicate.partitions)) {
-      this.#readFiles.add(add.path)
-      if (!predicate.rows) {
-        this.#retire(add)
-        result.removedFiles++
-        continue
-      }
-      const found = await scanFileForDelete(this.snapshot, add, predicate.rows, { collectKept: !useDv, ...(signal ? { signal } : {}), ...(removedRows ? { removed: removedRows } : {}) })
-      if (found === undefined) continue // no live row of this file matched
-      if (useDv && found.keptRows > 0) {
-        dvUpdates.push({ add, existing: found.existing, deleted: found.deletedRowIndexes, physicalRows: found.physicalRows })
-        continue
-      }
-      const adds = found.keptRows > 0 ? await writeDataFiles(found.kept, this.#writeContext(signal)) : []
-      this.#retire(add)
-      this.#adds.push(...adds)
-      result.removedFiles++
-      result.addedFiles += adds.length
-      if (removedRows) for (const a of [add, ...adds]) this.#cdcCovered.add(a.path)
+    const target: DeleteTarget = {
+      snapshot: this.snapshot,
+      metadata: this.metadata,
+      context: this.#writeContext(options.signal),
+      read: (add) => this.#readFiles.add(add.path),
+      retire: (add) => this.#retire(add),
+      stage: (add) => this.#adds.push(add),
+      cover: (path) => this.#cdcCovered.add(path),
+      stageCdc: (cdc) => this.#cdc.push(...cdc),
     }
-    const readded = await writeDeletionVectors(this.#writeContext(signal), dvUpdates)
-    readded.forEach((a, i) => {
-      this.#retire(dvUpdates[i]!.add)
-      this.#adds.push(a)
-      if (removedRows) this.#cdcCovered.add(a.path)
-    })
-    result.deletionVectors = readded.length
-    if (removedRows && removedRows.length > 0) this.#cdc.push(...(await cdcFilesForRemovedRows(this.#writeContext(signal), removedRows)))
-    return result
+    return deleteFromFiles(target, this.#select(predicate.partitions), predicate.rows)
   }
 
   /**
