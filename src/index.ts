@@ -59,7 +59,7 @@ export {
   type JsonValue,
 } from './protocol/value-encoding.js'
 export { Table, type SnapshotOptions, type HistoryEntry } from './table.js'
-export { Snapshot, loadSnapshot } from './snapshot.js'
+export { Snapshot, loadSnapshot, type SnapshotUpdateOptions } from './snapshot.js'
 export { Scan, projectSchema, type ScanOptions, type ScanRunOptions } from './scan/scan.js'
 export { readScanFile, type ReadScanFileOptions } from './scan/read-file.js'
 export type { ScanFile, ScanState } from './scan/scan-file.js'

@@ -4,10 +4,11 @@
  * @packageDocumentation
  */
 import type { Engine } from './engine/engine.js'
-import { InvalidLogError, MissingMetadataError, MissingProtocolError, throwIfAborted } from './errors.js'
+import { CorruptCheckpointError, InvalidLogError, MissingMetadataError, MissingProtocolError, throwIfAborted } from './errors.js'
 import { readCheckpoint } from './log/checkpoint-read.js'
 import { readLogFile } from './log/commit-read.js'
-import type { LogSegment } from './log/log-segment.js'
+import type { LogFile } from './log/log-files.js'
+import { type LogSegment, buildLogSegment, refreshLogSegment } from './log/log-segment.js'
 import { ReplayState } from './log/replay.js'
 import type { Action, Add, CommitInfo, DomainMetadata, Metadata, Protocol, Remove, Txn } from './protocol/actions.js'
 import { checkReadSupported } from './protocol/features.js'
@@ -16,6 +17,13 @@ import type { StructType } from './protocol/schema-types.js'
 
 /** How many commit files replay fetches ahead of the one it applies. */
 const COMMIT_PREFETCH = 8
+
+/** Options of {@link Snapshot.update}. */
+export interface SnapshotUpdateOptions {
+  /** Version to move to; default the latest. An older version than the snapshot's is loaded afresh. */
+  readonly version?: number
+  readonly signal?: AbortSignal
+}
 
 /** The state of a table at one version. Immutable. */
 export class Snapshot {
@@ -103,11 +111,43 @@ export class Snapshot {
   get properties(): Readonly<Record<string, string>> {
     return this.metadata.configuration
   }
+
+  /**
+   * The snapshot of a later version (default: the latest), built from this one: lists
+   * `_delta_log` only after this version and replays just the new commits onto a fork of this
+   * state (this snapshot stays unchanged and valid). Returns `this` when nothing was committed
+   * since. A newer checkpoint is read instead only when that looks cheaper than the commits (see
+   * `refreshLogSegment`), or when commits are missing. New protocol or metaData actions go
+   * through the same read checks as a fresh load.
+   *
+   * Tombstones are never dropped by incremental replay: a snapshot refreshed across a checkpoint
+   * may list tombstones that a fresh load (whose checkpoint expired them) would not.
+   */
+  async update(options: SnapshotUpdateOptions = {}): Promise<Snapshot> {
+    const { signal } = options
+    const target = options.version
+    if (target === this.version) return this
+    if (target !== undefined && target < this.version) return openSnapshot(this.engine, this.tableRoot, { version: target, signal })
+    const plan = await refreshLogSegment(this.engine, this.logSegment, { version: target, signal })
+    if (plan.kind === 'unchanged') return this
+    if (plan.kind === 'rebuild') return openSnapshot(this.engine, this.tableRoot, { version: target, signal })
+    if (plan.reload) {
+      try {
+        return await loadSnapshot(this.engine, plan.segment, signal)
+      } catch (e) {
+        if (!(e instanceof CorruptCheckpointError)) throw e // a bad newer checkpoint: the commits still get there
+      }
+    }
+    const state = this.#state.fork()
+    await applyCommits(this.engine, state, plan.newCommits, signal)
+    state.settle()
+    const segment = plan.reload ? plan.extended : plan.segment
+    return finishSnapshot(this.engine, segment, state, plan.newCommits[plan.newCommits.length - 1], this)
+  }
 }
 
 /** Reads commit files with a bounded read-ahead, yielding them in order. */
-async function* readCommitsInOrder(engine: Engine, segment: LogSegment, signal?: AbortSignal): AsyncGenerator<[number, Action[]]> {
-  const commits = segment.commits
+async function* readCommitsInOrder(engine: Engine, commits: readonly LogFile[], signal?: AbortSignal): AsyncGenerator<[number, Action[]]> {
   const pending: Promise<Action[]>[] = []
   let next = 0
   const fill = () => {
@@ -126,37 +166,83 @@ async function* readCommitsInOrder(engine: Engine, segment: LogSegment, signal?:
   }
 }
 
+/** Applies commit files to `state` in order. */
+async function applyCommits(engine: Engine, state: ReplayState, commits: readonly LogFile[], signal?: AbortSignal): Promise<void> {
+  for await (const [version, actions] of readCommitsInOrder(engine, commits, signal)) {
+    throwIfAborted(signal)
+    state.lastCommitInfo = undefined
+    state.apply(actions, version)
+  }
+}
+
 /** Whether in-commit timestamps are enabled by this metadata. */
 export function inCommitTimestampsEnabled(metadata: Metadata): boolean {
   return metadata.configuration['delta.enableInCommitTimestamps'] === 'true'
 }
 
+/**
+ * Checks a replayed state and wraps it as the snapshot of `segment.version`. `lastCommit` is the
+ * commit file of that version when it was applied. With `previous`, the read gate and schema
+ * parse are skipped when protocol and metaData are the very same actions (none was committed).
+ */
+function finishSnapshot(engine: Engine, segment: LogSegment, state: ReplayState, lastCommit: LogFile | undefined, previous?: Snapshot): Snapshot {
+  const where = `${segment.tableRoot} version ${segment.version}`
+  if (!state.protocol) throw new MissingProtocolError(`${where}: no protocol action found in the log`)
+  if (!state.metadata) throw new MissingMetadataError(`${where}: no metaData action found in the log`)
+  let schema: StructType
+  if (previous && previous.protocol === state.protocol && previous.metadata === state.metadata) schema = previous.schema
+  else {
+    checkReadSupported(state.protocol, where, state.metadata)
+    if (state.metadata.schemaString === '') {
+      throw new InvalidLogError(`${where}: the metaData action of version ${state.metadataVersion} has no schemaString`)
+    }
+    schema = parseSchema(state.metadata.schemaString)
+  }
+  const applied = lastCommit?.version === segment.version ? lastCommit : undefined
+  const commitInfo = applied ? state.lastCommitInfo : undefined
+  let timestamp = applied ? applied.lastModified : segment.checkpoint!.files[0]!.lastModified
+  const ict = commitInfo?.inCommitTimestamp
+  if (inCommitTimestampsEnabled(state.metadata) && typeof ict === 'number' && Number.isSafeInteger(ict)) timestamp = ict
+  return new Snapshot({ engine, segment, state, protocol: state.protocol, metadata: state.metadata, schema, timestamp, commitInfo })
+}
+
 /** Reconstructs the snapshot described by a log segment. */
 export async function loadSnapshot(engine: Engine, segment: LogSegment, signal?: AbortSignal): Promise<Snapshot> {
   const state = new ReplayState()
-  const where = `${segment.tableRoot} version ${segment.version}`
   if (segment.checkpoint) {
     for await (const actions of readCheckpoint(engine, segment.tableRoot, segment.checkpoint, signal)) {
       state.applyCheckpoint(actions, segment.checkpoint.version)
     }
     state.lastCommitInfo = undefined
   }
-  for await (const [version, actions] of readCommitsInOrder(engine, segment, signal)) {
-    throwIfAborted(signal)
-    state.lastCommitInfo = undefined
-    state.apply(actions, version)
+  await applyCommits(engine, state, segment.commits, signal)
+  return finishSnapshot(engine, segment, state, segment.commits[segment.commits.length - 1])
+}
+
+/**
+ * Builds the segment of `options.version` (default: the latest) and loads it. A torn or corrupt
+ * checkpoint (e.g. a writer crashed halfway) is skipped: the spec lets readers use any complete
+ * checkpoint, or none, so older ones are tried and finally the commits alone.
+ */
+export async function openSnapshot(engine: Engine, tableRoot: string, options: { version?: number | undefined; signal?: AbortSignal | undefined } = {}): Promise<Snapshot> {
+  const { version, signal } = options
+  let segment = await buildLogSegment(engine, tableRoot, { version, signal })
+  try {
+    return await loadSnapshot(engine, segment, signal)
+  } catch (e) {
+    if (!(e instanceof CorruptCheckpointError)) throw e
+    while (segment.checkpoint) {
+      try {
+        segment = await buildLogSegment(engine, tableRoot, { version: segment.version, maxCheckpointVersion: segment.checkpoint.version - 1, signal })
+      } catch {
+        throw e // the commits before the bad checkpoint are gone: report the checkpoint
+      }
+      try {
+        return await loadSnapshot(engine, segment, signal)
+      } catch (again) {
+        if (!(again instanceof CorruptCheckpointError)) throw again
+      }
+    }
+    throw e
   }
-  if (!state.protocol) throw new MissingProtocolError(`${where}: no protocol action found in the log`)
-  if (!state.metadata) throw new MissingMetadataError(`${where}: no metaData action found in the log`)
-  checkReadSupported(state.protocol, where, state.metadata)
-  if (state.metadata.schemaString === '') {
-    throw new InvalidLogError(`${where}: the metaData action of version ${state.metadataVersion} has no schemaString`)
-  }
-  const schema = parseSchema(state.metadata.schemaString)
-  const lastCommit = segment.commits[segment.commits.length - 1]
-  const commitInfo = lastCommit?.version === segment.version ? state.lastCommitInfo : undefined
-  let timestamp = lastCommit?.version === segment.version ? lastCommit.lastModified : segment.checkpoint!.files[0]!.lastModified
-  const ict = commitInfo?.inCommitTimestamp
-  if (inCommitTimestampsEnabled(state.metadata) && typeof ict === 'number' && Number.isSafeInteger(ict)) timestamp = ict
-  return new Snapshot({ engine, segment, state, protocol: state.protocol, metadata: state.metadata, schema, timestamp, commitInfo })
 }

@@ -4,12 +4,12 @@
  * @packageDocumentation
  */
 import type { Engine } from './engine/engine.js'
-import { CorruptCheckpointError, InvalidArgumentError, VersionNotFoundError, throwIfAborted } from './errors.js'
+import { InvalidArgumentError, VersionNotFoundError, throwIfAborted } from './errors.js'
 import { readLogFile } from './log/commit-read.js'
 import { type LogFile, logDir, parseLogFile } from './log/log-files.js'
 import { buildLogSegment } from './log/log-segment.js'
 import type { CommitInfo } from './protocol/actions.js'
-import { Snapshot, inCommitTimestampsEnabled, loadSnapshot } from './snapshot.js'
+import { type Snapshot, inCommitTimestampsEnabled, openSnapshot } from './snapshot.js'
 
 /** Options of {@link Table.snapshot}. */
 export interface SnapshotOptions {
@@ -20,6 +20,11 @@ export interface SnapshotOptions {
    * an ISO-8601 string). Exclusive with `version`.
    */
   readonly timestamp?: Date | number | string
+  /**
+   * A snapshot of this table loaded earlier: the new one is built from it, reading only the
+   * commits after it, through its engine (see {@link Snapshot.update}). It stays unchanged.
+   */
+  readonly from?: Snapshot
   readonly signal?: AbortSignal
 }
 
@@ -74,27 +79,13 @@ export class Table {
     if (options.timestamp !== undefined) {
       version = await this.versionAtTimestamp(options.timestamp, { signal })
     }
-    let segment = await buildLogSegment(this.engine, this.root, { version, signal })
-    try {
-      return await loadSnapshot(this.engine, segment, signal)
-    } catch (e) {
-      if (!(e instanceof CorruptCheckpointError)) throw e
-      // A torn or corrupt checkpoint (e.g. a writer crashed halfway): the spec lets readers use any
-      // complete checkpoint, or none, so fall back to older ones and finally to the commits alone.
-      while (segment.checkpoint) {
-        try {
-          segment = await buildLogSegment(this.engine, this.root, { version: segment.version, maxCheckpointVersion: segment.checkpoint.version - 1, signal })
-        } catch {
-          throw e // the commits before the bad checkpoint are gone: report the checkpoint
-        }
-        try {
-          return await loadSnapshot(this.engine, segment, signal)
-        } catch (again) {
-          if (!(again instanceof CorruptCheckpointError)) throw again
-        }
+    if (options.from) {
+      if (options.from.tableRoot !== this.root) {
+        throw new InvalidArgumentError(`snapshot({ from }): the previous snapshot is of ${options.from.tableRoot}, not ${this.root}`)
       }
-      throw e
+      return options.from.update({ ...(version !== undefined ? { version } : {}), ...(signal ? { signal } : {}) })
     }
+    return openSnapshot(this.engine, this.root, { version, signal })
   }
 
   /** The latest committed version. */

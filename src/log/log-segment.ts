@@ -159,3 +159,73 @@ export function segmentFromFiles(tableRoot: string, files: readonly LogFile[], t
   const dedup = needed.filter((c, i) => i === 0 || needed[i - 1]!.version !== c.version)
   return { tableRoot, version, checkpoint, commits: dedup, listedCommits: commits }
 }
+
+/** What {@link refreshLogSegment} found after a previous segment. */
+export type SegmentRefresh =
+  /** No version after the previous one (only when no target version was asked for). */
+  | { readonly kind: 'unchanged' }
+  /**
+   * The commits after the previous version up to the target, contiguous. `segment` describes the
+   * target from the newest complete checkpoint; `extended` from the previous segment's checkpoint
+   * plus every commit since (what incremental replay actually reads). `reload` is set when reading
+   * the newer checkpoint of `segment` looks cheaper than replaying `newCommits`.
+   */
+  | {
+      readonly kind: 'replay'
+      readonly segment: LogSegment
+      readonly extended: LogSegment
+      readonly newCommits: readonly LogFile[]
+      readonly reload: boolean
+    }
+  /** The listing cannot extend the previous segment (commits missing): build one from scratch. */
+  | { readonly kind: 'rebuild' }
+
+/**
+ * How much more a byte of checkpoint costs to load than a byte of JSON commit: Parquet is
+ * compressed (several times fewer bytes per action) and decoded column by column. A guess, used
+ * only to choose between two correct ways to reach the same state.
+ */
+const CHECKPOINT_BYTE_COST = 4
+
+const bytesOf = (files: readonly LogFile[]) => files.reduce((n, f) => n + f.size, 0)
+
+/**
+ * Lists `_delta_log` after `previous.version` only (one listing request, no `_last_checkpoint`
+ * read) and says how to reach `options.version` (default: the latest) from `previous`. A newer
+ * checkpoint is used only when loading it looks cheaper than replaying the new commits (see
+ * {@link CHECKPOINT_BYTE_COST}); for the few commits between two refreshes it never is. Throws
+ * `VersionNotFoundError` for a target beyond the latest version.
+ */
+export async function refreshLogSegment(engine: Engine, previous: LogSegment, options: { version?: number; signal?: AbortSignal } = {}): Promise<SegmentRefresh> {
+  const { tableRoot } = previous
+  const files = await listLog(engine, tableRoot, previous.version + 1, options.signal)
+  const listed = files.filter((f) => f.kind.type === 'commit' && f.version > previous.version)
+  const latest = files.reduce((v, f) => (f.kind.type === 'commit' || f.kind.type === 'checkpoint' ? Math.max(v, f.version) : v), previous.version)
+  const target = options.version ?? latest
+  if (target > latest) throw new VersionNotFoundError(`${tableRoot}: version ${target} does not exist; the latest version is ${latest}`)
+  if (target === previous.version) return { kind: 'unchanged' }
+  const newCommits: LogFile[] = []
+  let expect = previous.version + 1
+  for (const c of listed) {
+    if (c.version > target) break
+    if (c.version < expect) continue // duplicate listing entry
+    if (c.version > expect) return { kind: 'rebuild' } // a gap
+    newCommits.push(c)
+    expect++
+  }
+  if (expect !== target + 1) return { kind: 'rebuild' }
+  const extended: LogSegment = {
+    tableRoot,
+    version: target,
+    ...(previous.checkpoint ? { checkpoint: previous.checkpoint } : {}),
+    commits: [...previous.commits, ...newCommits],
+    listedCommits: [...previous.listedCommits, ...listed],
+  }
+  const checkpoint = chooseCheckpoint(files, target)
+  if (!checkpoint || checkpoint.version <= previous.version) return { kind: 'replay', segment: extended, extended, newCommits, reload: false }
+  // A newer checkpoint: the segment is described from it, so it stays short on a long-lived refresh chain.
+  const after = newCommits.filter((c) => c.version > checkpoint.version)
+  const segment: LogSegment = { tableRoot, version: target, checkpoint, commits: after, listedCommits: listed }
+  const reload = bytesOf(checkpoint.files) * CHECKPOINT_BYTE_COST + bytesOf(after) < bytesOf(newCommits)
+  return { kind: 'replay', segment, extended, newCommits, reload }
+}

@@ -7,40 +7,90 @@
  *   `remove` drops the live `add` and becomes a tombstone; a later `add` revives the key.
  * - `txn` per appId and `domainMetadata` per domain: latest wins; a `removed` domain is dropped.
  *
- * Forward replay keeps exactly one entry per live file, so a large log is never held twice.
+ * Forward replay keeps exactly one entry per live file, so a large log is never held twice, and a
+ * state can be forked to apply newer commits while the original stays valid (snapshot refresh).
  *
  * @packageDocumentation
  */
+import { InvalidArgumentError } from '../errors.js'
 import { dvUniqueId } from '../protocol/deletion-vector.js'
 import type { Action, Add, CommitInfo, DomainMetadata, Metadata, Protocol, Remove, Txn } from '../protocol/actions.js'
+import { type FileLayer, emptyLayer, resolveLive, settleLayers } from './file-layers.js'
 
 /** Reconciliation key of a file action: the path plus the DV's unique id. */
 export function fileKey(path: string, dv: Add['deletionVector']): string {
   return dv ? `${path}\u0000${dvUniqueId(dv)}` : path
 }
 
+const addKey = (a: Add | Remove) => fileKey(a.path, a.deletionVector)
+
 /** Accumulated table state. */
 export class ReplayState {
   protocol: Protocol | undefined
   metadata: Metadata | undefined
-  /** Live files added by commits, by reconciliation key. */
-  readonly adds = new Map<string, Add>()
-  /** Tombstones from commits, by reconciliation key. */
-  readonly tombstones = new Map<string, Remove>()
   /**
    * Files and tombstones of the checkpoint. A checkpoint is already reconciled (one action per
    * key), so they are kept as arrays: keying a million paths into a Map cost more than decoding
-   * them. Commits override them through `adds` / `tombstones`.
+   * them. Commits override them through the layers. Shared by forks: filled only before the
+   * first commit is applied.
    */
-  readonly baseAdds: Add[] = []
-  readonly baseTombstones: Remove[] = []
-  readonly txns = new Map<string, Txn>()
-  readonly domains = new Map<string, DomainMetadata>()
+  readonly baseAdds: Add[]
+  readonly baseTombstones: Remove[]
+  /** File actions of commits, newest layer last; only the last is written (see file-layers.ts). */
+  #layers: FileLayer[] = [emptyLayer()]
+  /** Set once a fork shares this state's layers: applying more would change the fork too. */
+  #shared = false
+  txns = new Map<string, Txn>()
+  domains = new Map<string, DomainMetadata>()
   /** commitInfo of the last applied commit (undefined for a checkpoint). */
   lastCommitInfo: CommitInfo | undefined
   /** Version of the latest protocol / metaData action seen (for feature enablement checks). */
   protocolVersion = -1
   metadataVersion = -1
+
+  /** An empty state, or (internal, see {@link fork}) one sharing the checkpoint arrays of `from`. */
+  constructor(from?: ReplayState) {
+    this.baseAdds = from?.baseAdds ?? []
+    this.baseTombstones = from?.baseTombstones ?? []
+  }
+
+  /** Live files added by the commits applied to this state (the layer `apply` writes). */
+  get adds(): Map<string, Add> {
+    return this.#layers[this.#layers.length - 1]!.adds
+  }
+
+  /** Tombstones from the commits applied to this state (the layer `apply` writes). */
+  get tombstones(): Map<string, Remove> {
+    return this.#layers[this.#layers.length - 1]!.tombstones
+  }
+
+  /** Number of layers (for tests of the sharing policy). */
+  get depth(): number {
+    return this.#layers.length
+  }
+
+  /**
+   * A copy to apply newer commits to, leaving this state unchanged. Shares the checkpoint arrays
+   * and every commit layer (written to no more: this state becomes read-only); copies only the
+   * txn and domain maps, which stay small.
+   */
+  fork(): ReplayState {
+    this.#shared = true
+    const next = new ReplayState(this)
+    next.protocol = this.protocol
+    next.metadata = this.metadata
+    next.txns = new Map(this.txns)
+    next.domains = new Map(this.domains)
+    next.protocolVersion = this.protocolVersion
+    next.metadataVersion = this.metadataVersion
+    next.#layers = [...this.#layers, emptyLayer()]
+    return next
+  }
+
+  /** Merges commit layers after a batch of `apply` calls (cheap; see {@link settleLayers}). */
+  settle(): void {
+    this.#layers = settleLayers(this.#layers)
+  }
 
   /** Applies actions read from the checkpoint of version `version`. */
   applyCheckpoint(actions: readonly Action[], version: number): void {
@@ -53,26 +103,14 @@ export class ReplayState {
     if (rest.length > 0) this.apply(rest, version)
   }
 
-  /** Whether a commit after the checkpoint added or removed this key (overriding the checkpoint). */
-  #overridden(path: string, dv: Add['deletionVector']): boolean {
-    const k = fileKey(path, dv)
-    return this.adds.has(k) || this.tombstones.has(k)
-  }
-
   /** The live files: checkpoint files no commit overrode, then files added by commits. */
   liveFiles(): Add[] {
-    const touched = this.adds.size + this.tombstones.size > 0
-    const base = touched ? this.baseAdds.filter((a) => !this.#overridden(a.path, a.deletionVector)) : this.baseAdds.slice()
-    for (const a of this.adds.values()) base.push(a)
-    return base
+    return resolveLive(this.baseAdds, addKey, this.#layers, (l) => l.adds)
   }
 
   /** The tombstones, resolved the same way as {@link liveFiles}. */
   liveTombstones(): Remove[] {
-    const touched = this.adds.size + this.tombstones.size > 0
-    const base = touched ? this.baseTombstones.filter((r) => !this.#overridden(r.path, r.deletionVector)) : this.baseTombstones.slice()
-    for (const r of this.tombstones.values()) base.push(r)
-    return base
+    return resolveLive(this.baseTombstones, addKey, this.#layers, (l) => l.tombstones)
   }
 
   /**
@@ -80,18 +118,20 @@ export class ReplayState {
    * checkpoint version for checkpoint actions.
    */
   apply(actions: readonly Action[], version: number): void {
+    if (this.#shared) throw new InvalidArgumentError('ReplayState.apply: this state is shared by a fork and is read-only; apply to the fork')
+    const layer = this.#layers[this.#layers.length - 1]!
     for (const a of actions) {
       switch (a.kind) {
         case 'add': {
           const key = fileKey(a.add.path, a.add.deletionVector)
-          this.adds.set(key, a.add)
-          this.tombstones.delete(key)
+          layer.adds.set(key, a.add)
+          layer.tombstones.delete(key)
           break
         }
         case 'remove': {
           const key = fileKey(a.remove.path, a.remove.deletionVector)
-          this.adds.delete(key)
-          this.tombstones.set(key, a.remove)
+          layer.adds.delete(key)
+          layer.tombstones.set(key, a.remove)
           break
         }
         case 'protocol':
