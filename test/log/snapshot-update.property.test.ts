@@ -217,7 +217,7 @@ async function tableWith(versions: number, bigCommit: boolean): Promise<{ fs: Fi
   await put(0, [{ protocol: { minReaderVersion: 1, minWriterVersion: 2 } }, metaLine('init'), addObj({ path: 'a' })])
   for (let v = 1; v < versions; v++) {
     // The same 200 files added and removed again: big commits, a small state (and checkpoint).
-    const lines = bigCommit ? Array.from({ length: 200 }, (_, i) => addObj({ path: `f${i}` })).concat(Array.from({ length: 200 }, (_, i) => removeObj({ path: `f${i}` }))) : [addObj({ path: `g${v}` })]
+    const lines: unknown[] = bigCommit ? [...Array.from({ length: 200 }, (_, i) => addObj({ path: `f${i}` })), ...Array.from({ length: 200 }, (_, i) => removeObj({ path: `f${i}` }))] : [addObj({ path: `g${v}` })]
     await put(v, lines)
   }
   return { fs, put }
