@@ -15,6 +15,12 @@ import { checkpointInterval } from './retention.js'
 export interface MaybeCheckpointOptions extends Omit<CheckpointOptions, 'version'> {
   /** The snapshot at the committed version, if the caller has it (saves a log replay). */
   readonly snapshot?: Snapshot
+  /**
+   * An earlier snapshot of the table (e.g. the one the transaction read): when a checkpoint is
+   * due, the committed version is reached by refreshing it (reading only the commits since)
+   * instead of loading afresh.
+   */
+  readonly from?: Snapshot
   /** The table metadata after the commit, to read the interval without loading a snapshot. */
   readonly metadata?: Metadata
   /** Called with the error when writing the checkpoint fails. */
@@ -41,7 +47,7 @@ export async function maybeCheckpoint(table: Table, committedVersion: number, op
     let snapshot = options.snapshot?.version === committedVersion ? options.snapshot : undefined
     const metadata = snapshot?.metadata ?? options.metadata ?? (snapshot = await table.snapshot({ version: committedVersion, signal: options.signal })).metadata
     if (!checkpointDue(committedVersion, checkpointInterval(metadata))) return { status: 'skipped' }
-    snapshot ??= await table.snapshot({ version: committedVersion, signal: options.signal })
+    snapshot ??= await table.snapshot({ version: committedVersion, signal: options.signal, ...(options.from ? { from: options.from } : {}) })
     return { status: 'written', checkpoint: await checkpoint(snapshot, options) }
   } catch (error) {
     try {

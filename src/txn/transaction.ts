@@ -407,7 +407,7 @@ export class Transaction {
       ...(options.signal ? { signal: options.signal } : {}),
     })
     // Post-commit hook: checkpoints every delta.checkpointInterval versions; never throws.
-    await maybeCheckpoint(Table.open(snapshot.tableRoot, snapshot.engine), outcome.version, { metadata: effective, signal: options.signal })
+    await maybeCheckpoint(Table.open(snapshot.tableRoot, snapshot.engine), outcome.version, { metadata: effective, from: snapshot, signal: options.signal })
     return outcome
   }
 }
