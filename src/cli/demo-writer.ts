@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util'
 import { CommitFailedError } from '../errors.js'
 import { createNodeEngine } from '../node.js'
 import { commitSinkBatch } from '../stream/sink.js'
+import type { Snapshot } from '../snapshot.js'
 import { Table } from '../table.js'
 import { Phone, type SensorEvent, type WriterMessage, seededRandom, sensorBatch } from './demo-events.js'
 import { UsageError } from './context.js'
@@ -53,6 +54,8 @@ export async function demoWriterCommand(argv: string[]): Promise<void> {
   const appId = `demo-writer-${writer}`
   let batchId = 0
   let commits = 0
+  // Each batch refreshes the previous batch's snapshot: only the commits since are read.
+  let snapshot: Snapshot | undefined
   while (Date.now() < until) {
     await new Promise((r) => setTimeout(r, interval * (0.5 + random())))
     const now = Date.now()
@@ -61,7 +64,7 @@ export async function demoWriterCommand(argv: string[]): Promise<void> {
       const n = 1 + Math.floor(random() * 3)
       for (let i = 0; i < n; i++) events.push(phone.read(now, random))
     }
-    await commitBatch(table, appId, writer, batchId, events)
+    snapshot = await commitBatch(table, appId, writer, batchId, events, snapshot)
     commits++
     batchId++
   }
@@ -70,16 +73,19 @@ export async function demoWriterCommand(argv: string[]): Promise<void> {
   send({ type: 'done', writer, sent, commits, startedAt, endedAt: Date.now() })
 }
 
-/** Commits one batch, trying again (same batch id) when a commit loop runs out of attempts. */
-async function commitBatch(table: Table, appId: string, writer: number, batchId: number, events: readonly SensorEvent[]): Promise<void> {
+/**
+ * Commits one batch, trying again (same batch id) when a commit loop runs out of attempts.
+ * Returns the snapshot to refresh for the next batch.
+ */
+async function commitBatch(table: Table, appId: string, writer: number, batchId: number, events: readonly SensorEvent[], previous: Snapshot | undefined): Promise<Snapshot> {
   const data = [sensorBatch(events)]
   for (let attempt = 1; ; attempt++) {
     try {
-      const r = await commitSinkBatch(table, { batchId, data }, { appId, retry: { maxAttempts: 100, initialDelayMs: 2, maxDelayMs: 40 } })
+      const r = await commitSinkBatch(table, { batchId, data }, { appId, retry: { maxAttempts: 100, initialDelayMs: 2, maxDelayMs: 40 } }, previous)
       if (r.status === 'committed') {
         send({ type: 'commit', writer, batchId, version: r.commit.version, rows: r.rows, latencyMs: r.latencyMs, snapshotMs: r.snapshotMs, conflictsRetried: r.commit.conflictsRetried })
       }
-      return
+      return r.snapshot
     } catch (e) {
       if (!(e instanceof CommitFailedError) || attempt >= BATCH_ATTEMPTS) throw e
       send({ type: 'retry', writer, batchId, error: e.message })

@@ -13,6 +13,7 @@
  */
 import type * as A from 'apache-arrow'
 import { ConcurrentTransactionError, InvalidArgumentError, throwIfAborted } from '../errors.js'
+import type { Snapshot } from '../snapshot.js'
 import type { Table } from '../table.js'
 import type { CommitOutcome } from '../txn/commit.js'
 import type { RetryPolicy } from '../txn/retry.js'
@@ -35,9 +36,11 @@ export type SinkBatchResult =
       readonly latencyMs: number
       /** Of which loading the latest snapshot. */
       readonly snapshotMs: number
+      /** The snapshot the batch was written on: pass it as `previous` with the next batch. */
+      readonly snapshot: Snapshot
     }
   /** The table already held this batch (`appTransactionVersion(appId) >= batchId`): not written again. */
-  | { readonly batchId: number; readonly status: 'skipped'; readonly committedVersion: number }
+  | { readonly batchId: number; readonly status: 'skipped'; readonly committedVersion: number; readonly snapshot: Snapshot }
 
 /** Options of {@link appendStream}. */
 export interface AppendStreamOptions {
@@ -74,16 +77,17 @@ function isSinkBatch(x: readonly A.RecordBatch[] | SinkBatch): x is SinkBatch {
 
 /**
  * Commits one batch as `(appId, batchId)` unless the table already has it. A concurrent writer
- * committing the same batch id first makes this one a skip, not a duplicate.
+ * committing the same batch id first makes this one a skip, not a duplicate. `previous` (the
+ * `snapshot` of the last result) makes loading the latest snapshot read only the newer commits.
  */
-export async function commitSinkBatch(table: Table, batch: SinkBatch, options: AppendStreamOptions): Promise<SinkBatchResult> {
+export async function commitSinkBatch(table: Table, batch: SinkBatch, options: AppendStreamOptions, previous?: Snapshot): Promise<SinkBatchResult> {
   const { appId, signal } = options
   const clock = options.clock ?? (() => performance.now())
   const started = clock()
-  const snapshot = await table.snapshot({ signal })
+  const snapshot = await table.snapshot({ signal, ...(previous ? { from: previous } : {}) })
   const snapshotMs = clock() - started
   const committed = snapshot.appTransactionVersion(appId)
-  if (committed !== undefined && batch.batchId <= committed) return { batchId: batch.batchId, status: 'skipped', committedVersion: committed }
+  if (committed !== undefined && batch.batchId <= committed) return { batchId: batch.batchId, status: 'skipped', committedVersion: committed, snapshot }
   const txn = new Transaction(snapshot, {
     operation: 'STREAMING UPDATE',
     operationParameters: { outputMode: 'Append', queryId: appId, epochId: String(batch.batchId) },
@@ -96,12 +100,13 @@ export async function commitSinkBatch(table: Table, batch: SinkBatch, options: A
   try {
     const commit = await txn.commit(signal ? { signal } : {})
     const rows = batch.data.reduce((n, b) => n + b.numRows, 0)
-    return { batchId: batch.batchId, status: 'committed', rows, commit, latencyMs: clock() - started, snapshotMs }
+    return { batchId: batch.batchId, status: 'committed', rows, commit, latencyMs: clock() - started, snapshotMs, snapshot }
   } catch (e) {
     // Another instance of this stream won the race with the same batch (or a later one).
     if (e instanceof ConcurrentTransactionError && e.appId === appId) {
-      const now = (await table.snapshot({ signal })).appTransactionVersion(appId)
-      if (now !== undefined && now >= batch.batchId) return { batchId: batch.batchId, status: 'skipped', committedVersion: now }
+      const latest = await table.snapshot({ signal, from: snapshot })
+      const now = latest.appTransactionVersion(appId)
+      if (now !== undefined && now >= batch.batchId) return { batchId: batch.batchId, status: 'skipped', committedVersion: now, snapshot: latest }
     }
     throw e
   }
@@ -125,6 +130,7 @@ export async function appendStream(
   let rows = 0
   let conflictsRetried = 0
   let lastBatchId: number | undefined
+  let previous: Snapshot | undefined
   for await (const item of input) {
     throwIfAborted(options.signal)
     const batch: SinkBatch = isSinkBatch(item) ? item : { batchId: nextId, data: item }
@@ -134,7 +140,8 @@ export async function appendStream(
     }
     lastBatchId = batch.batchId
     nextId = batch.batchId + 1
-    const result = await commitSinkBatch(table, batch, options)
+    const result = await commitSinkBatch(table, batch, options, previous)
+    previous = result.snapshot
     if (result.status === 'committed') {
       committed++
       rows += result.rows
