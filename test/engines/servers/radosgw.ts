@@ -24,15 +24,16 @@ export interface S3Server {
 export async function startRadosgw(): Promise<S3Server | { skip: string }> {
   if (!existsSync(SCRIPT)) return { skip: `S3 tests need ${SCRIPT} (the shared tools folder beside the repo)` }
   if (process.getuid?.() !== 0) return { skip: 'S3 tests start Ceph radosgw, which needs root' }
-  // Twice: a monitor stopped a moment ago can still hold its fixed port (6789).
+  // Up to three times: a monitor stopped a moment ago can still hold its fixed port (6789), and
+  // Ceph's daemons time out on a heavily loaded machine.
   let failure = ''
-  for (let attempt = 1; attempt <= 2; attempt++) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
     const started = await startOnce()
     if ('stop' in started) return started
     failure = started.failure
     await new Promise((r) => setTimeout(r, 10_000))
   }
-  throw new Error(`s3-server-start.sh failed twice:\n${failure}`)
+  throw new Error(`s3-server-start.sh failed three times:\n${failure}`)
 }
 
 async function startOnce(): Promise<S3Server | { failure: string }> {
