@@ -166,13 +166,15 @@ async function* readCommitsInOrder(engine: Engine, commits: readonly LogFile[], 
   }
 }
 
-/** Applies commit files to `state` in order. */
-async function applyCommits(engine: Engine, state: ReplayState, commits: readonly LogFile[], signal?: AbortSignal): Promise<void> {
+/** Applies commit files to `state` in order; `bulk` for a replay from version 0 (see `ReplayState.applyBulk`). */
+async function applyCommits(engine: Engine, state: ReplayState, commits: readonly LogFile[], signal?: AbortSignal, bulk = false): Promise<void> {
   for await (const [version, actions] of readCommitsInOrder(engine, commits, signal)) {
     throwIfAborted(signal)
     state.lastCommitInfo = undefined
-    state.apply(actions, version)
+    if (bulk) state.applyBulk(actions, version)
+    else state.apply(actions, version)
   }
+  state.endBulk()
 }
 
 /** Whether in-commit timestamps are enabled by this metadata. */
@@ -215,7 +217,7 @@ export async function loadSnapshot(engine: Engine, segment: LogSegment, signal?:
     }
     state.lastCommitInfo = undefined
   }
-  await applyCommits(engine, state, segment.commits, signal)
+  await applyCommits(engine, state, segment.commits, signal, !segment.checkpoint)
   return finishSnapshot(engine, segment, state, segment.commits[segment.commits.length - 1])
 }
 

@@ -42,16 +42,35 @@ export function checkLineLengths(data: Uint8Array, location: string, max: number
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
+/** UTF-8 bytes of `text[start, end)` (only needed for lines that might be over the limit). */
+function utf8Length(text: string, start: number, end: number): number {
+  let n = 0
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
+      n += 4 // a surrogate pair: one 4-byte sequence
+      i++
+    } else n += 3
+  }
+  return n
+}
+
 /** The default JSON handler: one `JSON.parse` per line. */
 export const defaultJsonHandler: JsonHandler = {
   parseLines(data, location, options = {}) {
-    if (options.maxLineBytes !== undefined) checkLineLengths(data, location, options.maxLineBytes)
     let text: string
     try {
       text = decoder.decode(data)
     } catch (cause) {
+      if (options.maxLineBytes !== undefined) checkLineLengths(data, location, options.maxLineBytes)
       throw new InvalidLogError(`${location}: not valid UTF-8`, { cause })
     }
+    // Line lengths are checked in the same pass, before each line is parsed: a line's UTF-8 length
+    // is its length in UTF-16 units when the text is ASCII, and at most three times that otherwise.
+    const max = options.maxLineBytes ?? Number.POSITIVE_INFINITY
+    const ascii = text.length === data.length
     const out: unknown[] = []
     let start = 0
     let line = 0
@@ -59,10 +78,17 @@ export const defaultJsonHandler: JsonHandler = {
       let end = text.indexOf('\n', start)
       if (end < 0) end = text.length
       line++
-      const raw = text.slice(start, end)
-      if (raw.trim() !== '') {
+      const units = end - start
+      if (units > max || (!ascii && units * 3 > max)) {
+        const bytes = ascii ? units : utf8Length(text, start, end)
+        if (bytes > max) {
+          throw new LimitExceededError(`${location}: line ${line} is ${bytes} bytes, over the limit of ${max} bytes per log line (maxLineBytes)`)
+        }
+      }
+      // Log lines start with '{'; anything else may be blank (skipped) or malformed (JSON.parse says so).
+      if (units > 0 && (text.charCodeAt(start) === 123 || text.slice(start, end).trim() !== '')) {
         try {
-          out.push(JSON.parse(raw))
+          out.push(JSON.parse(text.slice(start, end)))
         } catch (cause) {
           throw new InvalidLogError(`${location}: line ${line} is not valid JSON: ${(cause as Error).message}`, { cause })
         }

@@ -8,7 +8,7 @@ import type { Engine } from '../engine/engine.js'
 import { defaultJsonHandler } from '../engine/json.js'
 import { resolveLogLimits } from '../engine/limits.js'
 import { AbortedError, FileNotFoundError, LimitExceededError, VersionNotFoundError } from '../errors.js'
-import { type Action, parseActionLine } from '../protocol/actions.js'
+import { type Action, parseLogLineInto } from '../protocol/actions.js'
 import { commitFileName, logDir } from './log-files.js'
 
 function tooLarge(location: string, size: number, max: number): LimitExceededError {
@@ -25,8 +25,7 @@ export function parseLogBytes(engine: Engine, bytes: Uint8Array, location: strin
   const lines = (engine.json ?? defaultJsonHandler).parseLines(bytes, location, { maxLineBytes: limits.maxLineBytes })
   const out: Action[] = []
   for (let i = 0; i < lines.length; i++) {
-    const acts = parseActionLine(lines[i], `${location} line ${i + 1}`)
-    for (const a of acts) out.push(a)
+    parseLogLineInto(lines[i], location, i + 1, out)
     if (out.length > limits.maxActionsPerFile) {
       throw new LimitExceededError(`${location}: more than ${limits.maxActionsPerFile} actions in one log file (maxActionsPerFile)`)
     }

@@ -15,6 +15,7 @@
 import { InvalidArgumentError } from '../errors.js'
 import { dvUniqueId } from '../protocol/deletion-vector.js'
 import type { Action, Add, CommitInfo, DomainMetadata, Metadata, Protocol, Remove, Txn } from '../protocol/actions.js'
+import { BulkFiles } from './bulk-reconcile.js'
 import { type FileLayer, emptyLayer, resolveLive, settleLayers } from './file-layers.js'
 
 /** Reconciliation key of a file action: the path plus the DV's unique id. */
@@ -38,6 +39,8 @@ export class ReplayState {
   readonly baseTombstones: Remove[]
   /** File actions of commits, newest layer last; only the last is written (see file-layers.ts). */
   #layers: FileLayer[] = [emptyLayer()]
+  /** File actions collected by `applyBulk`, not yet reconciled. */
+  #bulk: BulkFiles | undefined
   /** Set once a fork shares this state's layers: applying more would change the fork too. */
   #shared = false
   txns = new Map<string, Txn>()
@@ -75,6 +78,7 @@ export class ReplayState {
    * txn and domain maps, which stay small.
    */
   fork(): ReplayState {
+    this.endBulk()
     this.#shared = true
     const next = new ReplayState(this)
     next.protocol = this.protocol
@@ -103,6 +107,36 @@ export class ReplayState {
     if (rest.length > 0) this.apply(rest, version)
   }
 
+  /**
+   * {@link apply} for a replay from version 0 (no checkpoint): file actions are collected and
+   * reconciled by {@link endBulk} into the base arrays, which costs far less than keying each into
+   * a layer (see bulk-reconcile.ts). Other actions apply at once. Falls back to `apply` on a
+   * state that already holds files.
+   */
+  applyBulk(actions: readonly Action[], version: number): void {
+    const top = this.#layers[this.#layers.length - 1]!
+    if (!this.#bulk && (this.baseAdds.length + this.baseTombstones.length > 0 || this.#layers.length > 1 || top.adds.size + top.tombstones.size > 0)) {
+      this.apply(actions, version)
+      return
+    }
+    const bulk = (this.#bulk ??= new BulkFiles())
+    const rest: Action[] = []
+    for (const a of actions) {
+      if (a.kind === 'add') bulk.push(a.add, true, fileKey(a.add.path, a.add.deletionVector))
+      else if (a.kind === 'remove') bulk.push(a.remove, false, fileKey(a.remove.path, a.remove.deletionVector))
+      else rest.push(a)
+    }
+    if (rest.length > 0) this.#applyAll(rest, version)
+  }
+
+  /** Reconciles the file actions collected by {@link applyBulk}. */
+  endBulk(): void {
+    const bulk = this.#bulk
+    if (!bulk) return
+    this.#bulk = undefined
+    bulk.reconcileInto(this.baseAdds, this.baseTombstones)
+  }
+
   /** The live files: checkpoint files no commit overrode, then files added by commits. */
   liveFiles(): Add[] {
     return resolveLive(this.baseAdds, addKey, this.#layers, (l) => l.adds)
@@ -118,6 +152,11 @@ export class ReplayState {
    * checkpoint version for checkpoint actions.
    */
   apply(actions: readonly Action[], version: number): void {
+    if (this.#bulk) throw new InvalidArgumentError('ReplayState.apply: call endBulk() before apply() after applyBulk()')
+    this.#applyAll(actions, version)
+  }
+
+  #applyAll(actions: readonly Action[], version: number): void {
     if (this.#shared) throw new InvalidArgumentError('ReplayState.apply: this state is shared by a fork and is read-only; apply to the fork')
     const layer = this.#layers[this.#layers.length - 1]!
     for (const a of actions) {
