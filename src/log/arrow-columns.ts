@@ -79,3 +79,47 @@ export function structChildren(data: Data): Map<string, Data> {
   fields.forEach((f, k) => out.set(f.name, data.children[k]!))
   return out
 }
+
+/** Trie of map entries (key, then value, per entry) to the one object holding them. */
+interface MapNode {
+  readonly next: Map<string, Map<string | null, MapNode>>
+  value?: Readonly<Record<string, string | null>>
+}
+
+/** Distinct maps kept per column before interning gives up (high-cardinality partitioning). */
+const MAX_INTERNED_MAPS = 10_000
+
+/**
+ * A `map<string, string>` column as plain objects, one frozen object per distinct map: the
+ * partition values of a checkpoint repeat for every file of a partition, and sharing them saves
+ * an object and its strings per file. Gives up interning (and allocates per row) past
+ * {@link MAX_INTERNED_MAPS} distinct maps.
+ */
+export function internedStringMaps(data: Data): (i: number) => Readonly<Record<string, string | null>> | null {
+  const plainMaps = stringMaps(data)
+  const valid = validity(data)
+  const offsets = data.valueOffsets as Int32Array
+  const entries = data.children[0]!
+  const keys = strings(entries.children[0]!)
+  const values = strings(entries.children[1]!)
+  const root: MapNode = { next: new Map() }
+  let distinct = 0
+  return (i) => {
+    if (!valid(i) || distinct > MAX_INTERNED_MAPS) return plainMaps(i)
+    let node = root
+    for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
+      const k = keys(e)!
+      const v = values(e)
+      let byValue = node.next.get(k)
+      if (!byValue) node.next.set(k, (byValue = new Map()))
+      let child = byValue.get(v)
+      if (!child) byValue.set(v, (child = { next: new Map() }))
+      node = child
+    }
+    if (!node.value) {
+      distinct++
+      node.value = Object.freeze(plainMaps(i)!)
+    }
+    return node.value
+  }
+}
