@@ -72,9 +72,17 @@ export class Snapshot {
     this.commitInfo = init.commitInfo
   }
 
-  /** Live `add` actions of this version (reconciled), in no particular order. */
+  /**
+   * Live `add` actions of this version (reconciled), in no particular order. Plain adds of a
+   * Parquet checkpoint are kept as columns, not objects, and built here on every call (a new,
+   * equal array each time): hold on to the result rather than calling this in a loop.
+   */
   files(): readonly Add[] {
-    return (this.#files ??= this.#state.liveFiles())
+    if (this.#files) return this.#files
+    const files = this.#state.liveFiles()
+    // Cached only when the state holds these objects anyway (no columns): then it costs an array.
+    if (this.#state.baseColumns.length === 0) this.#files = files
+    return files
   }
 
   /** Number of live files. */
@@ -212,8 +220,9 @@ function finishSnapshot(engine: Engine, segment: LogSegment, state: ReplayState,
 export async function loadSnapshot(engine: Engine, segment: LogSegment, signal?: AbortSignal): Promise<Snapshot> {
   const state = new ReplayState()
   if (segment.checkpoint) {
-    for await (const actions of readCheckpoint(engine, segment.tableRoot, segment.checkpoint, signal)) {
-      state.applyCheckpoint(actions, segment.checkpoint.version)
+    for await (const chunk of readCheckpoint(engine, segment.tableRoot, segment.checkpoint, signal)) {
+      state.applyCheckpoint(chunk.actions, segment.checkpoint.version)
+      if (chunk.adds) state.baseColumns.push(chunk.adds)
     }
     state.lastCommitInfo = undefined
   }

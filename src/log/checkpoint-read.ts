@@ -8,8 +8,9 @@
 import type { RecordBatch, Vector } from 'apache-arrow'
 import type { Engine } from '../engine/engine.js'
 import { AbortedError, CorruptCheckpointError, DeltaError, InvalidPathError, LimitExceededError, throwIfAborted } from '../errors.js'
-import { type Action, type Add, type Metadata, type Remove, parseActionLine } from '../protocol/actions.js'
-import { addReader, removeReader } from './checkpoint-file-actions.js'
+import { type Action, type Metadata, type Remove, parseActionLine } from '../protocol/actions.js'
+import { removeReader } from './checkpoint-file-actions.js'
+import { type CompactAdds, compactAdds } from './compact-adds.js'
 import { CHECKPOINT_NON_FILE, SIDECAR_READ_SCHEMA, checkpointAddWithParsedStats, statsParsedType } from './checkpoint-schema.js'
 import { parseSchema } from '../protocol/schema.js'
 import { columnMappingMode, toPhysicalSchema } from '../protocol/column-mapping.js'
@@ -52,25 +53,32 @@ function structRow(children: readonly [string, Vector][], i: number): Record<str
   return o
 }
 
-function batchToActions(batch: RecordBatch, location: string, firstRow: number): Action[] {
+/** Actions of a part of a checkpoint; plain adds may come as columns instead (see compact-adds.ts). */
+export interface CheckpointChunk {
+  readonly actions: Action[]
+  readonly adds?: CompactAdds
+}
+
+function batchToActions(batch: RecordBatch, location: string, firstRow: number): CheckpointChunk {
   const out: Action[] = []
   const generic: { name: string; vec: Vector; children: [string, Vector][] }[] = []
-  let adds: ((i: number) => Add | undefined) | undefined
+  let compact: CompactAdds | undefined
   let removes: ((i: number) => Remove | undefined) | undefined
   for (const field of batch.schema.fields) {
     const vec = batch.getChild(field.name)
     if (!vec) continue
     // File actions are nearly every row of a checkpoint: read them straight from the buffers.
-    if (field.name === 'add') adds = addReader(vec.data[0]!, location, firstRow)
-    else if (field.name === 'remove') removes = removeReader(vec.data[0]!, location, firstRow)
+    if (field.name === 'add' && vec.nullCount < vec.length) {
+      const read = compactAdds(vec.data[0]!, location, firstRow)
+      compact = read.compact
+      for (const add of read.others) out.push({ kind: 'add', add })
+    } else if (field.name === 'remove') removes = removeReader(vec.data[0]!, location, firstRow)
     else if (vec.nullCount < vec.length) {
       const children = (field.type.children ?? []).map((c: { name: string }) => [c.name, vec.getChild(c.name)!] as [string, Vector])
       generic.push({ name: field.name, vec, children })
     }
   }
   for (let i = 0; i < batch.numRows; i++) {
-    const add = adds?.(i)
-    if (add) out.push({ kind: 'add', add })
     const remove = removes?.(i)
     if (remove) out.push({ kind: 'remove', remove })
     for (const c of generic) {
@@ -85,10 +93,10 @@ function batchToActions(batch: RecordBatch, location: string, firstRow: number):
       }
     }
   }
-  return out
+  return compact ? { actions: out, adds: compact } : { actions: out }
 }
 
-async function* readParquetActions(engine: Engine, file: FileMeta, schema: StructType, signal?: AbortSignal): AsyncGenerator<Action[]> {
+async function* readParquetActions(engine: Engine, file: FileMeta, schema: StructType, signal?: AbortSignal): AsyncGenerator<CheckpointChunk> {
   let iter: AsyncIterable<{ batch: RecordBatch; firstRowIndex: number }>
   try {
     iter = engine.parquet.read(file, { schema, signal })
@@ -131,7 +139,7 @@ function statsParsedOf(metadata: Metadata | undefined): StructType | undefined {
 }
 
 /**
- * Yields the actions of a checkpoint in batches: first the non-file actions of every checkpoint
+ * Yields the actions of a checkpoint in batches (plain adds of Parquet files as columns): first the non-file actions of every checkpoint
  * file (protocol, metaData, txn, domainMetadata, checkpointMetadata, sidecar), then the file
  * actions of every part and of the sidecars any of them reference (V2 checkpoints).
  */
@@ -140,7 +148,7 @@ export async function* readCheckpoint(
   tableRoot: string,
   checkpoint: CheckpointFiles,
   signal?: AbortSignal,
-): AsyncGenerator<Action[]> {
+): AsyncGenerator<CheckpointChunk> {
   const sidecars: { path: string; sizeInBytes: number; modificationTime: number }[] = []
   const parquetFiles: FileMeta[] = []
   let metadata: Metadata | undefined
@@ -162,11 +170,11 @@ export async function* readCheckpoint(
         throw new CorruptCheckpointError(`cannot read checkpoint ${file.location}: ${(e as Error).message}`, { cause: e })
       }
       note(actions)
-      yield actions
+      yield { actions }
     } else {
-      for await (const actions of readParquetActions(engine, file, CHECKPOINT_NON_FILE, signal)) {
-        note(actions)
-        yield actions
+      for await (const chunk of readParquetActions(engine, file, CHECKPOINT_NON_FILE, signal)) {
+        note(chunk.actions)
+        yield chunk
       }
       parquetFiles.push(file)
     }

@@ -78,25 +78,39 @@ function visible<T>(layers: readonly FileLayer[], pick: (l: FileLayer) => Map<st
   return upper
 }
 
+/** Reconciled checkpoint entries (one per key), read by index. */
+export interface BaseList<T> {
+  readonly length: number
+  at(i: number): T
+  keyAt(i: number): string
+}
+
+/** An array of checkpoint entries as a {@link BaseList}. */
+export function arrayBase<T>(items: readonly T[], keyOf: (v: T) => string): BaseList<T> {
+  return { length: items.length, at: (i) => items[i]!, keyAt: (i) => keyOf(items[i]!) }
+}
+
 /**
- * The live entries of a checkpoint base (`base`, keyed by `keyOf`) under a layer stack, then
- * those of the layers themselves: what is live after replaying the checkpoint and every commit.
+ * The live entries of checkpoint bases under a layer stack, then those of the layers
+ * themselves: what is live after replaying the checkpoint and every commit.
  */
-export function resolveLive<T>(base: readonly T[], keyOf: (v: T) => string, layers: readonly FileLayer[], pick: (l: FileLayer) => Map<string, T>): T[] {
+export function resolveLive<T>(bases: readonly BaseList<T>[], layers: readonly FileLayer[], pick: (l: FileLayer) => Map<string, T>): T[] {
   const fromLayers: T[] = []
   const upper = visible(layers, pick, fromLayers)
   const bottom = layers[0]
   const touched = upper.size > 0 || (bottom !== undefined && sizeOf(bottom) > 0)
-  if (!touched) {
-    const out = base.slice()
-    for (const v of fromLayers) out.push(v)
-    return out
-  }
   const out: T[] = []
-  for (const v of base) {
-    const k = keyOf(v)
-    if (upper.has(k) || bottom!.adds.has(k) || bottom!.tombstones.has(k)) continue
-    out.push(v)
+  for (const base of bases) {
+    const n = base.length
+    if (!touched) {
+      for (let i = 0; i < n; i++) out.push(base.at(i))
+      continue
+    }
+    for (let i = 0; i < n; i++) {
+      const k = base.keyAt(i)
+      if (upper.has(k) || bottom!.adds.has(k) || bottom!.tombstones.has(k)) continue
+      out.push(base.at(i))
+    }
   }
   for (const v of fromLayers) out.push(v)
   return out

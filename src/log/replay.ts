@@ -16,7 +16,8 @@ import { InvalidArgumentError } from '../errors.js'
 import { dvUniqueId } from '../protocol/deletion-vector.js'
 import type { Action, Add, CommitInfo, DomainMetadata, Metadata, Protocol, Remove, Txn } from '../protocol/actions.js'
 import { BulkFiles } from './bulk-reconcile.js'
-import { type FileLayer, emptyLayer, resolveLive, settleLayers } from './file-layers.js'
+import type { CompactAdds } from './compact-adds.js'
+import { type FileLayer, arrayBase, emptyLayer, resolveLive, settleLayers } from './file-layers.js'
 
 /** Reconciliation key of a file action: the path plus the DV's unique id. */
 export function fileKey(path: string, dv: Add['deletionVector']): string {
@@ -37,6 +38,8 @@ export class ReplayState {
    */
   readonly baseAdds: Add[]
   readonly baseTombstones: Remove[]
+  /** Plain checkpoint adds held as columns (see compact-adds.ts); part of the base like `baseAdds`. */
+  readonly baseColumns: CompactAdds[]
   /** File actions of commits, newest layer last; only the last is written (see file-layers.ts). */
   #layers: FileLayer[] = [emptyLayer()]
   /** File actions collected by `applyBulk`, not yet reconciled. */
@@ -55,6 +58,7 @@ export class ReplayState {
   constructor(from?: ReplayState) {
     this.baseAdds = from?.baseAdds ?? []
     this.baseTombstones = from?.baseTombstones ?? []
+    this.baseColumns = from?.baseColumns ?? []
   }
 
   /** Live files added by the commits applied to this state (the layer `apply` writes). */
@@ -115,7 +119,7 @@ export class ReplayState {
    */
   applyBulk(actions: readonly Action[], version: number): void {
     const top = this.#layers[this.#layers.length - 1]!
-    if (!this.#bulk && (this.baseAdds.length + this.baseTombstones.length > 0 || this.#layers.length > 1 || top.adds.size + top.tombstones.size > 0)) {
+    if (!this.#bulk && (this.baseAdds.length + this.baseTombstones.length + this.baseColumns.length > 0 || this.#layers.length > 1 || top.adds.size + top.tombstones.size > 0)) {
       this.apply(actions, version)
       return
     }
@@ -139,12 +143,12 @@ export class ReplayState {
 
   /** The live files: checkpoint files no commit overrode, then files added by commits. */
   liveFiles(): Add[] {
-    return resolveLive(this.baseAdds, addKey, this.#layers, (l) => l.adds)
+    return resolveLive([...this.baseColumns, arrayBase(this.baseAdds, addKey)], this.#layers, (l) => l.adds)
   }
 
   /** The tombstones, resolved the same way as {@link liveFiles}. */
   liveTombstones(): Remove[] {
-    return resolveLive(this.baseTombstones, addKey, this.#layers, (l) => l.tombstones)
+    return resolveLive([arrayBase(this.baseTombstones, addKey)], this.#layers, (l) => l.tombstones)
   }
 
   /**
