@@ -10,6 +10,7 @@ import { resolveLogLimits } from '../engine/limits.js'
 import { AbortedError, FileNotFoundError, LimitExceededError, VersionNotFoundError } from '../errors.js'
 import { type Action, parseLogLineInto } from '../protocol/actions.js'
 import { commitFileName, logDir } from './log-files.js'
+import { partitionInterner } from './partition-intern.js'
 
 function tooLarge(location: string, size: number, max: number): LimitExceededError {
   return new LimitExceededError(`${location}: log file is ${size} bytes, over the limit of ${max} bytes (maxLogFileBytes)`)
@@ -24,8 +25,9 @@ export function parseLogBytes(engine: Engine, bytes: Uint8Array, location: strin
   if (bytes.length > limits.maxLogFileBytes) throw tooLarge(location, bytes.length, limits.maxLogFileBytes)
   const lines = (engine.json ?? defaultJsonHandler).parseLines(bytes, location, { maxLineBytes: limits.maxLineBytes })
   const out: Action[] = []
+  const intern = partitionInterner()
   for (let i = 0; i < lines.length; i++) {
-    parseLogLineInto(lines[i], location, i + 1, out)
+    parseLogLineInto(lines[i], location, i + 1, out, intern)
     if (out.length > limits.maxActionsPerFile) {
       throw new LimitExceededError(`${location}: more than ${limits.maxActionsPerFile} actions in one log file (maxActionsPerFile)`)
     }

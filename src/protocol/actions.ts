@@ -431,9 +431,16 @@ function isPlainRemove(o: Obj): boolean {
 /**
  * Validates line `lineNumber` of the log file at `location` and appends its actions to `out`:
  * the same result as {@link parseActionLine}, but a line holding one plain `add` or `remove` (the
- * bulk of any log) is checked without building the error context string.
+ * bulk of any log) is checked without building the error context string. `intern`, if given,
+ * replaces the partition values of such adds with a shared equal object.
  */
-export function parseLogLineInto(line: unknown, location: string, lineNumber: number, out: Action[]): void {
+export function parseLogLineInto(
+  line: unknown,
+  location: string,
+  lineNumber: number,
+  out: Action[],
+  intern?: (values: PartitionValues) => PartitionValues,
+): void {
   if (isObj(line)) {
     let key: string | undefined
     let keys = 0
@@ -444,6 +451,7 @@ export function parseLogLineInto(line: unknown, location: string, lineNumber: nu
     if (keys === 1) {
       const v = line[key!]
       if (key === 'add' && isObj(v) && isPlainAdd(v)) {
+        if (intern) v.partitionValues = intern(v.partitionValues as PartitionValues)
         out.push({ kind: 'add', add: v as unknown as Add })
         return
       }
