@@ -47,6 +47,7 @@ export class Snapshot {
   readonly logSegment: LogSegment
   readonly #state: ReplayState
   #files: readonly Add[] | undefined
+  #numFiles: number | undefined
 
   /** @internal Use `Table.snapshot()` or {@link loadSnapshot}. */
   constructor(init: {
@@ -85,9 +86,9 @@ export class Snapshot {
     return files
   }
 
-  /** Number of live files. */
+  /** Number of live files (counted once). */
   get numFiles(): number {
-    return this.files().length
+    return (this.#numFiles ??= this.files().length)
   }
 
   /** `remove` tombstones still in the log (vacuum uses them). */
