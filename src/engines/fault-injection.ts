@@ -16,8 +16,9 @@
  * @packageDocumentation
  */
 import type { FileMeta, FileSystem, IoOptions, ListOptions, PutIfAbsentResult } from '../engine/file-system.js'
-import { AbortedError, FileNotFoundError, StorageError, throwIfAborted } from '../errors.js'
+import { FileNotFoundError, StorageError } from '../errors.js'
 import { compareUtf8 } from './utf8-order.js'
+import { abortableSleep } from '../sleep.js'
 
 /** The operations of a {@link FileSystem}. */
 export type FsOperation = 'list' | 'read' | 'readRange' | 'head' | 'putIfAbsent' | 'put' | 'delete'
@@ -159,20 +160,7 @@ function opsOf(rule: FaultRule): readonly FsOperation[] | undefined {
   return typeof rule.ops === 'string' ? [rule.ops] : rule.ops
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  throwIfAborted(signal)
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(new AbortedError('operation aborted', { cause: signal?.reason }))
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
+const sleep = abortableSleep
 
 interface HeldWrite {
   readonly location: string

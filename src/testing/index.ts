@@ -4,7 +4,8 @@
  * runner:
  *
  * ```ts
- * import { test } from 'node:test' // or: import { it as test } from 'vitest'
+ * // `test` is node's test runner's `test` (module node:test), or vitest's `it`
+ * import { test } from 'vitest'
  * import { runFileSystemConformance } from 'delta-kernel/testing'
  *
  * runFileSystemConformance({
